@@ -1,0 +1,1 @@
+"""ClickBook Telegram bot: customer sign-up and staff invitations for a ClickBook business."""
