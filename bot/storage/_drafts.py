@@ -1,0 +1,101 @@
+"""Store queries for drafts: the forms' answers, written one field at a time.
+
+"The draft is the truth": each answer is saved the moment it is given, with a single
+statement that edits the JSON object in place (``json_set`` / ``json_remove``), so two
+answers arriving together can never overwrite each other. Drafts hold only JSON values and
+must never hold a password.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.storage._core import StoreCore
+from bot.storage.jsoncodec import decode_json, encode_json
+from bot.storage.records import Draft
+from bot.storage.timestamps import from_db_time, to_db_time
+
+# Field names become JSON paths ('$.name'); identifiers need no quoting in a path.
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_COLUMNS = "telegram_id, flow, fields, editing, updated_at"
+
+
+def _json_path(field: str) -> str:
+    if not _FIELD_NAME.fullmatch(field):
+        raise ValueError(f"draft field names must be identifiers, got {field!r}")
+    return f"$.{field}"
+
+
+def _draft(row: aiosqlite.Row) -> Draft:
+    return Draft(
+        telegram_id=row["telegram_id"],
+        flow=row["flow"],
+        fields=decode_json(row["fields"]),
+        editing=row["editing"],
+        updated_at=from_db_time(row["updated_at"]),
+    )
+
+
+class DraftQueries(StoreCore):
+    """Read and edit form drafts, keyed by (Telegram user, flow name)."""
+
+    async def get_draft(self, telegram_id: int, flow: str) -> Draft | None:
+        """Return the user's draft for ``flow``, or ``None`` if there is none."""
+        row = await self._fetch_one(
+            f"SELECT {_COLUMNS} FROM drafts WHERE telegram_id = ? AND flow = ?",
+            (telegram_id, flow),
+        )
+        return None if row is None else _draft(row)
+
+    async def set_draft_field(
+        self, telegram_id: int, flow: str, field: str, value: Any, now: datetime
+    ) -> Draft:
+        """Save one answer (creating the draft if needed) and return the updated draft."""
+        path = _json_path(field)
+        value_json = encode_json(value, what=f"draft field {field!r}")
+        row = await self._fetch_returned(
+            "INSERT INTO drafts (telegram_id, flow, fields, updated_at) "
+            "VALUES (?, ?, json_set('{}', ?, json(?)), ?) "
+            "ON CONFLICT (telegram_id, flow) DO UPDATE SET "
+            "fields = json_set(fields, ?, json(?)), updated_at = excluded.updated_at "
+            f"RETURNING {_COLUMNS}",
+            (telegram_id, flow, path, value_json, to_db_time(now), path, value_json),
+        )
+        return _draft(row)
+
+    async def remove_draft_field(
+        self, telegram_id: int, flow: str, field: str, now: datetime
+    ) -> Draft | None:
+        """Forget one answer; return the updated draft, or ``None`` if there is no draft."""
+        row = await self._fetch_one(
+            "UPDATE drafts SET fields = json_remove(fields, ?), updated_at = ? "
+            f"WHERE telegram_id = ? AND flow = ? RETURNING {_COLUMNS}",
+            (_json_path(field), to_db_time(now), telegram_id, flow),
+        )
+        return None if row is None else _draft(row)
+
+    async def set_draft_editing(
+        self, telegram_id: int, flow: str, field: str | None, now: datetime
+    ) -> Draft:
+        """Record which field is being edited from the summary (``None``: back to normal)."""
+        if field is not None:
+            _json_path(field)
+        row = await self._fetch_returned(
+            "INSERT INTO drafts (telegram_id, flow, editing, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (telegram_id, flow) DO UPDATE SET "
+            "editing = excluded.editing, updated_at = excluded.updated_at "
+            f"RETURNING {_COLUMNS}",
+            (telegram_id, flow, field, to_db_time(now)),
+        )
+        return _draft(row)
+
+    async def delete_draft(self, telegram_id: int, flow: str) -> bool:
+        """Delete the draft; return whether there was one."""
+        deleted = await self._execute(
+            "DELETE FROM drafts WHERE telegram_id = ? AND flow = ?", (telegram_id, flow)
+        )
+        return deleted > 0

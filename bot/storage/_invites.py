@@ -1,0 +1,178 @@
+"""Store queries for invites: from "invitation emailed" to "the inviter was told".
+
+An invite is ``pending`` until a status check sees the client registered; then it is
+``registered`` and waits for the inviter to be notified. Both steps are single conditional
+UPDATE statements, so each is claimed by exactly one caller even if two checks race.
+Polling is scheduled per invite (``next_check_at``, ``check_failures``) so the caller can
+back off each invite on its own.
+
+The "please sign in again" notice is a per-staff flag: set once when it is sent, cleared
+when the staff member signs in again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.storage._core import StoreCore
+from bot.storage.records import Invite, InviteStatus
+from bot.storage.timestamps import from_db_time, from_db_time_or_none, to_db_time
+
+_COLUMNS = (
+    "id, client_file_id, inviter_id, first_name, last_name, email, status, created_at, "
+    "next_check_at, check_failures, registered_at, notified_at"
+)
+
+
+def _invite(row: aiosqlite.Row) -> Invite:
+    return Invite(
+        id=row["id"],
+        client_file_id=row["client_file_id"],
+        inviter_id=row["inviter_id"],
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        email=row["email"],
+        status=InviteStatus(row["status"]),
+        created_at=from_db_time(row["created_at"]),
+        next_check_at=from_db_time(row["next_check_at"]),
+        check_failures=row["check_failures"],
+        registered_at=from_db_time_or_none(row["registered_at"]),
+        notified_at=from_db_time_or_none(row["notified_at"]),
+    )
+
+
+class InviteQueries(StoreCore):
+    """Invites sent by staff, their polling schedule, and the sign-in-again notice flag."""
+
+    async def create_invite(
+        self,
+        *,
+        client_file_id: str,
+        inviter_id: int,
+        first_name: str,
+        last_name: str,
+        email: str | None,
+        now: datetime,
+        first_check_at: datetime | None = None,
+    ) -> Invite:
+        """Record a new pending invite; its first status check is due at ``first_check_at``.
+
+        ``first_check_at`` defaults to ``now``.
+        """
+        row = await self._fetch_returned(
+            "INSERT INTO invites (client_file_id, inviter_id, first_name, last_name, email, "
+            f"created_at, next_check_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_COLUMNS}",
+            (
+                client_file_id,
+                inviter_id,
+                first_name,
+                last_name,
+                email,
+                to_db_time(now),
+                to_db_time(first_check_at or now),
+            ),
+        )
+        return _invite(row)
+
+    async def get_invite(self, invite_id: int) -> Invite | None:
+        """Return one invite by id, whatever its status."""
+        row = await self._fetch_one(f"SELECT {_COLUMNS} FROM invites WHERE id = ?", (invite_id,))
+        return None if row is None else _invite(row)
+
+    async def pending_invites(self, *, inviter_id: int | None = None) -> list[Invite]:
+        """Return pending invites, newest first; only ``inviter_id``'s if given."""
+        rows = await self._fetch_all(
+            f"SELECT {_COLUMNS} FROM invites WHERE status = 'pending' "
+            "AND (? IS NULL OR inviter_id = ?) ORDER BY created_at DESC, id DESC",
+            (inviter_id, inviter_id),
+        )
+        return [_invite(row) for row in rows]
+
+    async def due_invites(self, now: datetime) -> list[Invite]:
+        """Return pending invites whose next status check is due, most overdue first."""
+        rows = await self._fetch_all(
+            f"SELECT {_COLUMNS} FROM invites WHERE status = 'pending' AND next_check_at <= ? "
+            "ORDER BY next_check_at, id",
+            (to_db_time(now),),
+        )
+        return [_invite(row) for row in rows]
+
+    async def find_pending_invite_by_email(self, email: str) -> Invite | None:
+        """Return the newest pending invite for ``email`` (ignoring ASCII case), if any."""
+        row = await self._fetch_one(
+            f"SELECT {_COLUMNS} FROM invites WHERE status = 'pending' AND email = ? "
+            "ORDER BY created_at DESC, id DESC LIMIT 1",
+            (email,),
+        )
+        return None if row is None else _invite(row)
+
+    async def schedule_invite_check(
+        self, invite_id: int, *, next_check_at: datetime, failures: int
+    ) -> bool:
+        """Set when to check a pending invite next and its failure count.
+
+        Returns ``False`` if the invite is gone or no longer pending.
+        """
+        changed = await self._execute(
+            "UPDATE invites SET next_check_at = ?, check_failures = ? "
+            "WHERE id = ? AND status = 'pending'",
+            (to_db_time(next_check_at), failures, invite_id),
+        )
+        return changed == 1
+
+    async def mark_invite_registered(self, invite_id: int, now: datetime) -> bool:
+        """Record that the client accepted; ``True`` only for the call that did it."""
+        changed = await self._execute(
+            "UPDATE invites SET status = 'registered', registered_at = ? "
+            "WHERE id = ? AND status = 'pending'",
+            (to_db_time(now), invite_id),
+        )
+        return changed == 1
+
+    async def undelivered_acceptances(self) -> list[Invite]:
+        """Return accepted invites whose inviter has not been told yet, oldest first."""
+        rows = await self._fetch_all(
+            f"SELECT {_COLUMNS} FROM invites WHERE status = 'registered' "
+            "AND notified_at IS NULL ORDER BY registered_at, id"
+        )
+        return [_invite(row) for row in rows]
+
+    async def mark_invite_notified(self, invite_id: int, now: datetime) -> bool:
+        """Record that the inviter was told; ``True`` only for the call that did it."""
+        changed = await self._execute(
+            "UPDATE invites SET notified_at = ? "
+            "WHERE id = ? AND status = 'registered' AND notified_at IS NULL",
+            (to_db_time(now), invite_id),
+        )
+        return changed == 1
+
+    async def forget_invite(self, invite_id: int) -> bool:
+        """Delete the invite (staff tapped "forget"); return whether it existed."""
+        deleted = await self._execute("DELETE FROM invites WHERE id = ?", (invite_id,))
+        return deleted == 1
+
+    async def mark_signin_notice_sent(self, inviter_id: int, now: datetime) -> bool:
+        """Set the staff member's "please sign in again" flag.
+
+        Returns ``True`` only if the flag was not set yet, so callers may use this as an
+        at-most-once claim before sending the notice.
+        """
+        changed = await self._execute(
+            "INSERT INTO signin_notices (inviter_id, sent_at) VALUES (?, ?) "
+            "ON CONFLICT (inviter_id) DO NOTHING",
+            (inviter_id, to_db_time(now)),
+        )
+        return changed == 1
+
+    async def signin_notice_sent(self, inviter_id: int) -> bool:
+        """Return whether the "please sign in again" notice is outstanding for this inviter."""
+        row = await self._fetch_one(
+            "SELECT 1 FROM signin_notices WHERE inviter_id = ?", (inviter_id,)
+        )
+        return row is not None
+
+    async def clear_signin_notice(self, inviter_id: int) -> None:
+        """Clear the flag after the staff member signed in again."""
+        await self._execute("DELETE FROM signin_notices WHERE inviter_id = ?", (inviter_id,))

@@ -1,0 +1,204 @@
+"""Store queries for customer registrations: the StubID first, then every step after it.
+
+The lifecycle (see :class:`bot.storage.records.RegistrationState`)::
+
+    create_registration ──► stub_created ──► processed ──► active
+                                 │               │
+                                 └──────┬────────┘
+                                        ▼
+                                      failed
+
+``create_registration`` is called the moment ClickBook hands out a StubID and before
+anything else happens, so the StubID can never be lost. Each transition is one atomic
+``UPDATE ... WHERE state IN (...)`` whose changed-row count tells the caller whether *this*
+call made the transition (``True``) or it had already happened / was not possible
+(``False``).
+
+``next_attempt_at`` is when the background job should next try to finish a registration.
+It defaults to ``now`` at creation: if the process dies right after the StubID is stored,
+the job picks the registration up. A caller that goes on to finish it inline should pass a
+short grace period instead, so the job does not race the conversation.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.storage._core import StoreCore
+from bot.storage.errors import RegistrationExistsError
+from bot.storage.records import Registration, RegistrationState
+from bot.storage.timestamps import from_db_time, from_db_time_or_none, to_db_time
+
+_COLUMNS = (
+    "telegram_id, chat_id, stub_id, email, full_name, language, state, clickbook_user, "
+    "attempts, next_attempt_at, last_error_code, failure_reason, user_notified_at, "
+    "created_at, updated_at"
+)
+_UNFINISHED = "state IN ('stub_created', 'processed')"
+
+
+def _registration(row: aiosqlite.Row) -> Registration:
+    return Registration(
+        telegram_id=row["telegram_id"],
+        chat_id=row["chat_id"],
+        stub_id=row["stub_id"],
+        email=row["email"],
+        full_name=row["full_name"],
+        language=row["language"],
+        state=RegistrationState(row["state"]),
+        clickbook_user=row["clickbook_user"],
+        attempts=row["attempts"],
+        next_attempt_at=from_db_time_or_none(row["next_attempt_at"]),
+        last_error_code=row["last_error_code"],
+        failure_reason=row["failure_reason"],
+        user_notified_at=from_db_time_or_none(row["user_notified_at"]),
+        created_at=from_db_time(row["created_at"]),
+        updated_at=from_db_time(row["updated_at"]),
+    )
+
+
+class RegistrationQueries(StoreCore):
+    """Customer registrations (one per Telegram user) and the sign-up rate limit."""
+
+    async def get_registration(self, telegram_id: int) -> Registration | None:
+        """Return the user's registration, whatever its state."""
+        row = await self._fetch_one(
+            f"SELECT {_COLUMNS} FROM registrations WHERE telegram_id = ?", (telegram_id,)
+        )
+        return None if row is None else _registration(row)
+
+    async def find_registration_by_email(self, email: str) -> Registration | None:
+        """Return the newest registration for ``email`` (compared ignoring ASCII case)."""
+        row = await self._fetch_one(
+            f"SELECT {_COLUMNS} FROM registrations WHERE email = ? "
+            "ORDER BY created_at DESC LIMIT 1",
+            (email,),
+        )
+        return None if row is None else _registration(row)
+
+    async def create_registration(
+        self,
+        telegram_id: int,
+        *,
+        chat_id: int,
+        stub_id: str,
+        email: str,
+        full_name: str,
+        language: str,
+        now: datetime,
+        next_attempt_at: datetime | None = None,
+    ) -> Registration:
+        """Store a fresh StubID in state ``stub_created`` and return the registration.
+
+        A ``failed`` registration of the same user is replaced; any other existing one
+        raises :class:`~bot.storage.errors.RegistrationExistsError`. ``next_attempt_at``
+        (default ``now``) is when the background job may take over.
+        """
+        stamp = to_db_time(now)
+        due = to_db_time(next_attempt_at or now)
+        row = await self._fetch_one(
+            "INSERT INTO registrations (telegram_id, chat_id, stub_id, email, full_name, "
+            "language, state, next_attempt_at, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'stub_created', ?, ?, ?) "
+            "ON CONFLICT (telegram_id) DO UPDATE SET chat_id = excluded.chat_id, "
+            "stub_id = excluded.stub_id, email = excluded.email, "
+            "full_name = excluded.full_name, language = excluded.language, "
+            "state = 'stub_created', clickbook_user = NULL, attempts = 0, "
+            "next_attempt_at = excluded.next_attempt_at, last_error_code = NULL, "
+            "failure_reason = NULL, user_notified_at = NULL, "
+            "created_at = excluded.created_at, updated_at = excluded.updated_at "
+            "WHERE registrations.state = 'failed' "
+            f"RETURNING {_COLUMNS}",
+            (telegram_id, chat_id, stub_id, email, full_name, language, due, stamp, stamp),
+        )
+        if row is None:
+            raise RegistrationExistsError(telegram_id)
+        return _registration(row)
+
+    async def mark_registration_processed(self, telegram_id: int, now: datetime) -> bool:
+        """Record that PROCESSREGSTUB succeeded; ``False`` if it was not ``stub_created``."""
+        changed = await self._execute(
+            "UPDATE registrations SET state = 'processed', updated_at = ? "
+            "WHERE telegram_id = ? AND state = 'stub_created'",
+            (to_db_time(now), telegram_id),
+        )
+        return changed == 1
+
+    async def mark_registration_signed_in(
+        self, telegram_id: int, clickbook_user: str, now: datetime
+    ) -> bool:
+        """Record the sign-in that completes the registration (state ``active``)."""
+        changed = await self._execute(
+            "UPDATE registrations SET state = 'active', clickbook_user = ?, "
+            "next_attempt_at = NULL, updated_at = ? "
+            f"WHERE telegram_id = ? AND {_UNFINISHED}",
+            (clickbook_user, to_db_time(now), telegram_id),
+        )
+        return changed == 1
+
+    async def schedule_registration_retry(
+        self,
+        telegram_id: int,
+        *,
+        next_attempt_at: datetime,
+        last_error_code: str | None,
+        now: datetime,
+    ) -> bool:
+        """Count a failed attempt and set when to try again; ``False`` if already finished."""
+        changed = await self._execute(
+            "UPDATE registrations SET attempts = attempts + 1, next_attempt_at = ?, "
+            "last_error_code = ?, updated_at = ? "
+            f"WHERE telegram_id = ? AND {_UNFINISHED}",
+            (to_db_time(next_attempt_at), last_error_code, to_db_time(now), telegram_id),
+        )
+        return changed == 1
+
+    async def mark_registration_failed(self, telegram_id: int, reason: str, now: datetime) -> bool:
+        """Give up on the registration (e.g. the stub expired); ``False`` if already finished."""
+        changed = await self._execute(
+            "UPDATE registrations SET state = 'failed', failure_reason = ?, "
+            "next_attempt_at = NULL, updated_at = ? "
+            f"WHERE telegram_id = ? AND {_UNFINISHED}",
+            (reason, to_db_time(now), telegram_id),
+        )
+        return changed == 1
+
+    async def mark_registration_user_notified(self, telegram_id: int, now: datetime) -> bool:
+        """Record that the user got the final word on this registration; once only.
+
+        A registration whose user was notified is no longer due. Returns ``True`` only for
+        the call that set the mark, so it can also serve as an at-most-once claim.
+        """
+        changed = await self._execute(
+            "UPDATE registrations SET user_notified_at = ?, updated_at = ? "
+            "WHERE telegram_id = ? AND user_notified_at IS NULL",
+            (to_db_time(now), to_db_time(now), telegram_id),
+        )
+        return changed == 1
+
+    async def due_registrations(self, now: datetime) -> list[Registration]:
+        """Return unfinished, un-notified registrations whose next attempt is due, oldest first."""
+        rows = await self._fetch_all(
+            f"SELECT {_COLUMNS} FROM registrations WHERE {_UNFINISHED} "
+            "AND user_notified_at IS NULL AND next_attempt_at <= ? "
+            "ORDER BY next_attempt_at, telegram_id",
+            (to_db_time(now),),
+        )
+        return [_registration(row) for row in rows]
+
+    async def record_signup_attempt(self, telegram_id: int, now: datetime) -> None:
+        """Count one sign-up submission towards the user's rate limit."""
+        await self._execute(
+            "INSERT INTO signup_attempts (telegram_id, attempted_at) VALUES (?, ?)",
+            (telegram_id, to_db_time(now)),
+        )
+
+    async def count_signup_attempts(self, telegram_id: int, since: datetime) -> int:
+        """Return how many sign-up submissions the user made at or after ``since``."""
+        row = await self._fetch_one(
+            "SELECT count(*) FROM signup_attempts WHERE telegram_id = ? AND attempted_at >= ?",
+            (telegram_id, to_db_time(since)),
+        )
+        return 0 if row is None else int(row[0])

@@ -1,0 +1,131 @@
+"""The bot's SQLite store: one aiosqlite connection per process, intent-named methods.
+
+Open it once at start-up and share it::
+
+    store = await Store.open(settings.database_path)   # ":memory:" works too
+    try:
+        ...
+    finally:
+        await store.close()
+
+What ``open`` does: connect in autocommit mode, turn on ``foreign_keys``, switch the file
+to WAL (readers never block the writer and a crash cannot leave a half-written
+transaction), set a ``busy_timeout`` for the odd second connection (an operator's
+``sqlite3`` shell), and apply pending migrations (``bot.storage.migrations``).
+
+Conventions, binding for every method:
+
+- **Times** are aware datetimes in, aware UTC datetimes out, stored as ISO-8601 UTC text
+  of fixed width (``bot.storage.timestamps``). The store never reads the clock;
+  every write that records a moment takes ``now`` from the caller.
+- **Results** are frozen dataclasses from ``bot.storage.records``, never rows or tuples.
+- **One-time actions** (``mark_*``, ``consume_staff_link``) are one conditional statement;
+  they return ``True`` (or ``StaffLinkResult.OK``) only for the call that made the change.
+- **Values kept for callers** (drafts, PTB data) are JSON only, with exact round trips;
+  anything else raises ``TypeError`` (``bot.storage.jsoncodec``). Never pickle.
+- **Transactions**: each method is atomic on its own; ``async with store.transaction():``
+  groups several, nests as savepoints, and keeps other coroutines' statements out.
+
+Method groups (each documented in its module):
+
+- users (``_users``): ``get_language``, ``set_language``;
+- drafts (``_drafts``): ``get_draft``, ``set_draft_field``, ``remove_draft_field``,
+  ``set_draft_editing``, ``delete_draft``;
+- registrations (``_registrations``): ``get_registration``, ``create_registration``,
+  ``mark_registration_processed``, ``mark_registration_signed_in``,
+  ``schedule_registration_retry``, ``mark_registration_failed``,
+  ``mark_registration_user_notified``, ``due_registrations``,
+  ``find_registration_by_email``, ``record_signup_attempt``, ``count_signup_attempts``;
+- staff (``_staff``): ``add_staff``, ``remove_staff``, ``is_staff``, ``list_staff``,
+  ``create_staff_link``, ``get_staff_link``, ``consume_staff_link``,
+  ``save_staff_credentials``, ``get_staff_credentials``, ``delete_staff_credentials``,
+  ``record_signin_failure``, ``count_signin_failures``, ``clear_signin_failures``;
+- invites (``_invites``): ``create_invite``, ``get_invite``, ``pending_invites``,
+  ``due_invites``, ``find_pending_invite_by_email``, ``schedule_invite_check``,
+  ``mark_invite_registered``, ``undelivered_acceptances``, ``mark_invite_notified``,
+  ``forget_invite``, ``mark_signin_notice_sent``, ``signin_notice_sent``,
+  ``clear_signin_notice``;
+- framework state for the PTB adapter (``_app_state``): ``get_conversation_states``,
+  ``set_conversation_state``, ``get_documents``, ``get_document``, ``put_document``,
+  ``delete_document``;
+- housekeeping (here): ``prune_rate_limit_records``, ``schema_version``.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Self
+
+import aiosqlite
+
+from bot.storage._app_state import AppStateQueries
+from bot.storage._drafts import DraftQueries
+from bot.storage._invites import InviteQueries
+from bot.storage._registrations import RegistrationQueries
+from bot.storage._staff import StaffQueries
+from bot.storage._users import UserQueries
+from bot.storage.errors import StorageError
+from bot.storage.migrations import MIGRATIONS, migrate, schema_version
+from bot.storage.timestamps import to_db_time
+
+logger = logging.getLogger(__name__)
+
+MEMORY = ":memory:"
+"""Pass as ``path`` for a throw-away in-memory database."""
+
+_BUSY_TIMEOUT_MS = 5000
+
+
+class Store(
+    UserQueries,
+    DraftQueries,
+    RegistrationQueries,
+    StaffQueries,
+    InviteQueries,
+    AppStateQueries,
+):
+    """The bot's persistent state; build with :meth:`open`, never directly."""
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Self:
+        """Connect to (or create) the database at ``path``, migrated to the current schema."""
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            conn.row_factory = aiosqlite.Row
+            await conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            if str(path) != MEMORY:
+                await _enable_wal(conn)
+            version = await migrate(conn, MIGRATIONS)
+        except BaseException:
+            await conn.close()
+            raise
+        logger.info("store opened at schema version %d", version)
+        return cls(conn)
+
+    async def schema_version(self) -> int:
+        """Return the database's schema version (``PRAGMA user_version``)."""
+        async with self._exclusive():
+            return await schema_version(self._conn)
+
+    async def prune_rate_limit_records(self, before: datetime) -> int:
+        """Delete sign-up attempts and failed sign-ins older than ``before``; return how many."""
+        cutoff = to_db_time(before)
+        async with self.transaction():
+            signups = await self._execute(
+                "DELETE FROM signup_attempts WHERE attempted_at < ?", (cutoff,)
+            )
+            signins = await self._execute(
+                "DELETE FROM signin_failures WHERE failed_at < ?", (cutoff,)
+            )
+        return signups + signins
+
+
+async def _enable_wal(conn: aiosqlite.Connection) -> None:
+    async with conn.execute("PRAGMA journal_mode = WAL") as cursor:
+        row = await cursor.fetchone()
+    mode = None if row is None else str(row[0]).lower()
+    if mode != "wal":
+        raise StorageError(f"could not switch the database to WAL mode (got {mode!r})")
