@@ -1,0 +1,66 @@
+"""The JSON-only codec: exact round trips, refusals with a clear message."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+import pytest
+
+from bot.storage.jsoncodec import decode_json, encode_json
+
+
+class Step(StrEnum):
+    EMAIL = "email"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param(None, id="none"),
+        pytest.param(True, id="bool"),
+        pytest.param(2**62, id="big-int"),
+        pytest.param(0.1, id="float"),
+        pytest.param("Zoë 🙂", id="unicode"),
+        pytest.param({"a": [1, {"b": None}], "c": ""}, id="nested"),
+    ],
+)
+def test_plain_json_round_trips_exactly(value: Any) -> None:
+    assert decode_json(encode_json(value)) == value
+
+
+def test_str_enum_members_come_back_as_equal_strings() -> None:
+    back = decode_json(encode_json({"step": Step.EMAIL}))
+    assert back == {"step": "email"}
+    assert back["step"] == Step.EMAIL
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        pytest.param(object(), "object is not JSON-serialisable", id="object"),
+        pytest.param({"k": (1, 2)}, r"value\['k'\]: tuple .* use a list", id="tuple"),
+        pytest.param({1: "a"}, "dict key 1 is a int", id="int-key"),
+        pytest.param([{1, 2}], r"value\[0\]: set", id="set"),
+        pytest.param(b"raw", "bytes", id="bytes"),
+    ],
+)
+def test_values_without_an_exact_json_form_raise_type_error(value: Any, message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        encode_json(value)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_non_finite_floats_are_refused(value: float) -> None:
+    with pytest.raises(ValueError, match="no JSON form"):
+        encode_json([value])
+
+
+def test_absurd_nesting_is_refused() -> None:
+    deep: list[Any] = []
+    cursor = deep
+    for _ in range(100):
+        cursor.append([])
+        cursor = cursor[0]
+    with pytest.raises(ValueError, match="nested deeper"):
+        encode_json(deep)

@@ -1,0 +1,91 @@
+"""Schema migrations: from scratch, from an older version, refusals and rollback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from bot.storage import MigrationError, StaffLinkResult, Store
+from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
+from tests.storage.conftest import T0, at
+
+
+async def _connect(path: Path) -> aiosqlite.Connection:
+    return await aiosqlite.connect(path, isolation_level=None)
+
+
+async def _tables(conn: aiosqlite.Connection) -> set[str]:
+    async with conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cursor:
+        return {row[0] for row in await cursor.fetchall()}
+
+
+async def test_a_new_file_is_migrated_to_the_current_version(db_path: Path) -> None:
+    store = await Store.open(db_path)
+    await store.close()
+    async with aiosqlite.connect(db_path) as conn:
+        assert await schema_version(conn) == SCHEMA_VERSION == len(MIGRATIONS)
+        assert {"registrations", "drafts", "staff", "invites", "documents"} <= await _tables(conn)
+
+
+async def test_a_version_1_database_keeps_its_data_and_gains_staff_tables(db_path: Path) -> None:
+    conn = await _connect(db_path)
+    try:
+        assert await migrate(conn, MIGRATIONS[:1]) == 1
+        assert "staff" not in await _tables(conn)
+        await conn.execute(
+            "INSERT INTO registrations (telegram_id, chat_id, stub_id, email, full_name, "
+            "language, state, created_at, updated_at) VALUES "
+            "(1, 1, 'STUB-OLD', 'old@example.com', 'Old Timer', 'en', 'processed', "
+            "'2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')"
+        )
+    finally:
+        await conn.close()
+
+    store = await Store.open(db_path)
+    try:
+        assert await store.schema_version() == SCHEMA_VERSION
+        old = await store.get_registration(1)
+        assert old is not None
+        assert old.stub_id == "STUB-OLD"
+        assert old.email == "old@example.com"
+        await store.create_staff_link("h", created_by=1, expires_at=at(10), now=T0)
+        assert await store.consume_staff_link("h", used_by=2, now=T0) is StaffLinkResult.OK
+    finally:
+        await store.close()
+
+
+async def test_migrating_twice_changes_nothing(db_path: Path) -> None:
+    conn = await _connect(db_path)
+    try:
+        await migrate(conn)
+        before = await _tables(conn)
+        assert await migrate(conn) == SCHEMA_VERSION
+        assert await _tables(conn) == before
+    finally:
+        await conn.close()
+
+
+async def test_a_database_from_newer_code_is_refused(db_path: Path) -> None:
+    conn = await _connect(db_path)
+    try:
+        await conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    finally:
+        await conn.close()
+    with pytest.raises(MigrationError, match="newer"):
+        await Store.open(db_path)
+
+
+async def test_a_failing_migration_leaves_the_previous_version_untouched(db_path: Path) -> None:
+    good = "CREATE TABLE a (x INTEGER);"
+    bad = "CREATE TABLE b (x INTEGER); INSERT INTO no_such_table VALUES (1);"
+    conn = await _connect(db_path)
+    try:
+        with pytest.raises(MigrationError, match="version 2"):
+            await migrate(conn, [good, bad])
+        assert await schema_version(conn) == 1
+        assert not conn.in_transaction
+        assert await _tables(conn) == {"a"}
+    finally:
+        await conn.close()

@@ -1,0 +1,204 @@
+"""Customer registrations: the StubID first, each transition once, the retry schedule."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+import pytest
+
+from bot.storage import Registration, RegistrationExistsError, RegistrationState, Store
+from tests.storage.conftest import T0, at
+
+
+async def _create(store: Store, telegram_id: int = 1, **overrides: object) -> Registration:
+    values: dict[str, object] = {
+        "chat_id": 100 + telegram_id,
+        "stub_id": f"STUB-{telegram_id}",
+        "email": f"user{telegram_id}@example.com",
+        "full_name": "Ann Lee",
+        "language": "en",
+        "now": T0,
+    }
+    values.update(overrides)
+    return await store.create_registration(telegram_id, **values)  # type: ignore[arg-type]
+
+
+async def test_create_stores_the_stub_in_state_stub_created(store: Store) -> None:
+    created = await _create(store)
+    assert created == Registration(
+        telegram_id=1,
+        chat_id=101,
+        stub_id="STUB-1",
+        email="user1@example.com",
+        full_name="Ann Lee",
+        language="en",
+        state=RegistrationState.STUB_CREATED,
+        clickbook_user=None,
+        attempts=0,
+        next_attempt_at=T0,
+        last_error_code=None,
+        failure_reason=None,
+        user_notified_at=None,
+        created_at=T0,
+        updated_at=T0,
+    )
+    assert await store.get_registration(1) == created
+    assert await store.get_registration(2) is None
+
+
+async def test_a_fresh_registration_is_due_at_once_unless_a_grace_period_is_given(
+    store: Store,
+) -> None:
+    await _create(store, 1)
+    await _create(store, 2, next_attempt_at=at(5))
+    assert [r.telegram_id for r in await store.due_registrations(T0)] == [1]
+    assert [r.telegram_id for r in await store.due_registrations(at(5))] == [1, 2]
+
+
+async def test_the_happy_path_ends_active_and_no_longer_due(store: Store) -> None:
+    await _create(store)
+    assert await store.mark_registration_processed(1, at(1))
+    processed = await store.get_registration(1)
+    assert processed is not None
+    assert processed.state is RegistrationState.PROCESSED
+    assert processed.updated_at == at(1)
+
+    assert await store.mark_registration_signed_in(1, "CN=Ann Lee/O=ClickBook", at(2))
+    active = await store.get_registration(1)
+    assert active is not None
+    assert active.state is RegistrationState.ACTIVE
+    assert active.clickbook_user == "CN=Ann Lee/O=ClickBook"
+    assert active.next_attempt_at is None
+    assert await store.due_registrations(at(60)) == []
+
+
+async def test_each_transition_happens_once(store: Store) -> None:
+    await _create(store)
+    assert await store.mark_registration_processed(1, T0)
+    assert not await store.mark_registration_processed(1, T0)
+    assert await store.mark_registration_signed_in(1, "u", T0)
+    assert not await store.mark_registration_signed_in(1, "other", T0)
+    assert not await store.mark_registration_failed(1, "too late", T0)
+    assert not await store.schedule_registration_retry(
+        1, next_attempt_at=at(1), last_error_code="500", now=T0
+    )
+    final = await store.get_registration(1)
+    assert final is not None
+    assert (final.state, final.clickbook_user, final.attempts) == ("active", "u", 0)
+
+
+async def test_transitions_of_an_unknown_user_return_false(store: Store) -> None:
+    assert not await store.mark_registration_processed(9, T0)
+    assert not await store.mark_registration_signed_in(9, "u", T0)
+    assert not await store.mark_registration_failed(9, "x", T0)
+    assert not await store.mark_registration_user_notified(9, T0)
+    assert not await store.schedule_registration_retry(
+        9, next_attempt_at=T0, last_error_code=None, now=T0
+    )
+
+
+async def test_concurrent_processing_is_recorded_exactly_once(store: Store) -> None:
+    await _create(store)
+    results = await asyncio.gather(*(store.mark_registration_processed(1, T0) for _ in range(5)))
+    assert sorted(results) == [False] * 4 + [True]
+
+
+async def test_retries_are_counted_and_rescheduled(store: Store) -> None:
+    await _create(store)
+    assert await store.schedule_registration_retry(
+        1, next_attempt_at=at(1), last_error_code="503", now=T0
+    )
+    assert await store.schedule_registration_retry(
+        1, next_attempt_at=at(5), last_error_code="timeout", now=at(1)
+    )
+    retried = await store.get_registration(1)
+    assert retried is not None
+    assert retried.attempts == 2
+    assert retried.last_error_code == "timeout"
+    assert retried.next_attempt_at == at(5)
+    assert await store.due_registrations(at(4)) == []
+    assert [r.telegram_id for r in await store.due_registrations(at(5))] == [1]
+
+
+async def test_a_processed_registration_stays_due_until_the_user_is_told(store: Store) -> None:
+    await _create(store)
+    await store.mark_registration_processed(1, T0)
+    assert [r.state for r in await store.due_registrations(T0)] == ["processed"]
+    assert await store.mark_registration_user_notified(1, at(1))
+    assert not await store.mark_registration_user_notified(1, at(2))
+    notified = await store.get_registration(1)
+    assert notified is not None
+    assert notified.user_notified_at == at(1)
+    assert await store.due_registrations(at(10)) == []
+
+
+async def test_a_failed_registration_is_not_due_and_can_be_replaced(store: Store) -> None:
+    await _create(store, stub_id="OLD")
+    await store.schedule_registration_retry(1, next_attempt_at=T0, last_error_code="x", now=T0)
+    assert await store.mark_registration_failed(1, "stub_expired", at(1))
+    failed = await store.get_registration(1)
+    assert failed is not None
+    assert (failed.state, failed.failure_reason) == ("failed", "stub_expired")
+    assert await store.due_registrations(at(60)) == []
+
+    fresh = await _create(store, stub_id="NEW", now=at(2))
+    assert fresh.stub_id == "NEW"
+    assert fresh.state is RegistrationState.STUB_CREATED
+    assert (fresh.attempts, fresh.failure_reason, fresh.last_error_code) == (0, None, None)
+    assert fresh.created_at == at(2)
+
+
+@pytest.mark.parametrize("state_step", ["stub_created", "processed", "active"])
+async def test_a_live_registration_is_never_overwritten(store: Store, state_step: str) -> None:
+    await _create(store, stub_id="FIRST")
+    if state_step in {"processed", "active"}:
+        await store.mark_registration_processed(1, T0)
+    if state_step == "active":
+        await store.mark_registration_signed_in(1, "u", T0)
+    with pytest.raises(RegistrationExistsError) as raised:
+        await _create(store, stub_id="SECOND")
+    assert raised.value.telegram_id == 1
+    kept = await store.get_registration(1)
+    assert kept is not None
+    assert (kept.stub_id, kept.state) == ("FIRST", state_step)
+
+
+async def test_a_stub_id_is_never_stored_twice(store: Store) -> None:
+    await _create(store, 1, stub_id="SAME")
+    with pytest.raises(sqlite3.IntegrityError):
+        await _create(store, 2, stub_id="SAME")
+
+
+async def test_find_by_email_ignores_case_and_prefers_the_newest(store: Store) -> None:
+    await _create(store, 1, email="Ann@Example.com", now=T0)
+    await _create(store, 2, email="ann@example.com", now=at(1))
+    found = await store.find_registration_by_email("ANN@EXAMPLE.COM")
+    assert found is not None
+    assert found.telegram_id == 2
+    assert await store.find_registration_by_email("nobody@example.com") is None
+
+
+async def test_due_registrations_are_oldest_first(store: Store) -> None:
+    for telegram_id, due_minute in [(1, 3), (2, 1), (3, 2)]:
+        await _create(store, telegram_id, next_attempt_at=at(due_minute))
+    assert [r.telegram_id for r in await store.due_registrations(at(10))] == [2, 3, 1]
+
+
+async def test_signup_attempts_are_counted_within_the_window(store: Store) -> None:
+    for minute in [0, 10, 20, 30]:
+        await store.record_signup_attempt(1, at(minute))
+    await store.record_signup_attempt(2, at(30))
+    assert await store.count_signup_attempts(1, at(10)) == 3
+    assert await store.count_signup_attempts(1, at(31)) == 0
+    assert await store.count_signup_attempts(2, T0) == 1
+    assert await store.count_signup_attempts(3, T0) == 0
+
+
+async def test_old_rate_limit_records_are_pruned(store: Store) -> None:
+    await store.record_signup_attempt(1, T0)
+    await store.record_signup_attempt(1, at(60))
+    await store.record_signin_failure(2, T0)
+    assert await store.prune_rate_limit_records(at(30)) == 2
+    assert await store.count_signup_attempts(1, T0) == 1
+    assert await store.count_signin_failures(2, T0) == 0

@@ -1,0 +1,118 @@
+"""Language choice and form drafts."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.storage import Store
+from tests.storage.conftest import T0, at
+
+
+async def test_language_is_unset_until_chosen_then_replaced(store: Store) -> None:
+    assert await store.get_language(1) is None
+    await store.set_language(1, "en")
+    await store.set_language(1, "ru")
+    assert await store.get_language(1) == "ru"
+    assert await store.get_language(2) is None
+
+
+async def test_no_draft_until_the_first_answer(store: Store) -> None:
+    assert await store.get_draft(1, "signup") is None
+
+
+async def test_each_answer_is_added_to_the_draft(store: Store) -> None:
+    first = await store.set_draft_field(1, "signup", "first_name", "Ann", T0)
+    assert first.fields == {"first_name": "Ann"}
+    assert first.editing is None
+    assert first.updated_at == T0
+
+    second = await store.set_draft_field(1, "signup", "terms", {"agreed_at": "x"}, at(1))
+    assert second.fields == {"first_name": "Ann", "terms": {"agreed_at": "x"}}
+    assert second.updated_at == at(1)
+    assert await store.get_draft(1, "signup") == second
+
+
+async def test_an_answer_can_be_replaced_and_removed(store: Store) -> None:
+    await store.set_draft_field(1, "signup", "phone", "61400000000", T0)
+    await store.set_draft_field(1, "signup", "email", "a@example.com", T0)
+    replaced = await store.set_draft_field(1, "signup", "phone", "61400000001", at(1))
+    assert replaced.fields["phone"] == "61400000001"
+
+    removed = await store.remove_draft_field(1, "signup", "phone", at(2))
+    assert removed is not None
+    assert removed.fields == {"email": "a@example.com"}
+    assert removed.updated_at == at(2)
+
+
+async def test_removing_from_a_missing_draft_returns_none(store: Store) -> None:
+    assert await store.remove_draft_field(1, "signup", "phone", T0) is None
+    assert await store.get_draft(1, "signup") is None
+
+
+async def test_drafts_are_separate_per_user_and_flow(store: Store) -> None:
+    await store.set_draft_field(1, "signup", "email", "one@example.com", T0)
+    await store.set_draft_field(1, "invite", "email", "client@example.com", T0)
+    await store.set_draft_field(2, "signup", "email", "two@example.com", T0)
+    drafts = [
+        await store.get_draft(1, "signup"),
+        await store.get_draft(1, "invite"),
+        await store.get_draft(2, "signup"),
+    ]
+    assert [d.fields["email"] if d else None for d in drafts] == [
+        "one@example.com",
+        "client@example.com",
+        "two@example.com",
+    ]
+
+
+async def test_editing_marker_is_set_and_cleared(store: Store) -> None:
+    await store.set_draft_field(1, "signup", "email", "a@example.com", T0)
+    editing = await store.set_draft_editing(1, "signup", "email", at(1))
+    assert editing.editing == "email"
+    assert editing.fields == {"email": "a@example.com"}
+    cleared = await store.set_draft_editing(1, "signup", None, at(2))
+    assert cleared.editing is None
+    assert cleared.updated_at == at(2)
+
+
+async def test_delete_draft_reports_whether_there_was_one(store: Store) -> None:
+    await store.set_draft_field(1, "signup", "email", "a@example.com", T0)
+    assert await store.delete_draft(1, "signup")
+    assert await store.get_draft(1, "signup") is None
+    assert not await store.delete_draft(1, "signup")
+
+
+async def test_concurrent_answers_do_not_overwrite_each_other(store: Store) -> None:
+    names = [f"f{i}" for i in range(20)]
+    await asyncio.gather(*(store.set_draft_field(1, "signup", n, n, T0) for n in names))
+    draft = await store.get_draft(1, "signup")
+    assert draft is not None
+    assert draft.fields == {n: n for n in names}
+
+
+async def test_reading_a_draft_twice_gives_independent_dicts(store: Store) -> None:
+    await store.set_draft_field(1, "signup", "email", "a@example.com", T0)
+    first = await store.get_draft(1, "signup")
+    assert first is not None
+    first.fields["email"] = "changed"
+    again = await store.get_draft(1, "signup")
+    assert again is not None
+    assert again.fields == {"email": "a@example.com"}
+
+
+async def test_a_value_that_is_not_json_raises_type_error_and_stores_nothing(
+    store: Store,
+) -> None:
+    with pytest.raises(TypeError, match="draft field 'when'"):
+        await store.set_draft_field(1, "signup", "when", T0, T0)
+    assert await store.get_draft(1, "signup") is None
+
+
+@pytest.mark.parametrize("field", ["a.b", "$x", "", "with space", 'q"uote'])
+async def test_field_names_must_be_identifiers(store: Store, field: str) -> None:
+    with pytest.raises(ValueError, match="identifiers"):
+        await store.set_draft_field(1, "signup", field, 1, T0)
+    with pytest.raises(ValueError, match="identifiers"):
+        await store.set_draft_editing(1, "signup", field, T0)
