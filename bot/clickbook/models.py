@@ -13,10 +13,21 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, StrictBool
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    SecretStr,
+    StrictBool,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from bot.clickbook.timezones import TimeZone
 
@@ -36,8 +47,8 @@ PHONE_DIGITS_MAX = 15
 PASSWORD_MIN_LENGTH = 8
 COUNTRY_MAX_LENGTH = 100
 
-_NAME_PUNCTUATION = frozenset(" '-.\u2019\u02bc\u2010\u2011")
-"""Besides letters, marks and digits, a name may hold spaces, apostrophes, hyphens, dots."""
+_NAME_PUNCTUATION = frozenset(" '-.\u2019")
+"""Besides letters, marks and decimal digits: spaces, apostrophes (' and ’), hyphens, dots."""
 
 _PHONE = re.compile(rf"[0-9]{{{PHONE_DIGITS_MIN},{PHONE_DIGITS_MAX}}}")
 
@@ -62,14 +73,20 @@ def check_name(value: str) -> str:
     if "  " in value:
         raise ValueError("must not contain two spaces in a row")
     for char in value:
-        if unicodedata.category(char)[0] not in "LMN" and char not in _NAME_PUNCTUATION:
+        if not _is_name_char(char):
             raise ValueError(
                 f"may hold only letters, digits, spaces, apostrophes, hyphens and dots, "
                 f"not {char!r}"
             )
-    if not any(unicodedata.category(char)[0] in "LN" for char in value):
+    if not any(unicodedata.category(char)[0] == "L" or char.isdecimal() for char in value):
         raise ValueError("must contain a letter or a digit")
     return value
+
+
+def _is_name_char(char: str) -> bool:
+    """Tell whether ``char`` may appear in a name (letter, mark, decimal digit, punctuation)."""
+    category = unicodedata.category(char)
+    return category[0] in "LM" or category == "Nd" or char in _NAME_PUNCTUATION
 
 
 def check_phone(value: str) -> str:
@@ -132,10 +149,41 @@ Email = Annotated[str, AfterValidator(check_email)]
 Password = Annotated[SecretStr, AfterValidator(check_password)]
 
 
+HIDDEN_INPUT = "<hidden>"
+"""What a form's validation errors show instead of the rejected input."""
+
+
 class _Form(BaseModel):
     """Base of the forms sent to ClickBook: frozen, no extra fields, inputs hidden in errors."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _hide_rejected_inputs(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        """Re-raise validation errors without their inputs (``errors()`` would show them)."""
+        try:
+            return handler(data)
+        except ValidationError as exc:
+            hidden = _without_inputs(exc)
+        # Raised outside the except block so the original error is not kept as context.
+        raise hidden
+
+
+def _without_inputs(exc: ValidationError) -> ValidationError:
+    """Return a copy of ``exc`` whose line errors carry no input value and no context."""
+    return ValidationError.from_exception_data(
+        exc.title,
+        [
+            {
+                "type": PydanticCustomError(error["type"], error["msg"]),
+                "loc": error["loc"],
+                "input": HIDDEN_INPUT,
+            }
+            for error in exc.errors(include_url=False, include_context=False, include_input=False)
+        ],
+        hide_input=True,
+    )
 
 
 class Registration(_Form):

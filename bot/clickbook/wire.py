@@ -220,6 +220,8 @@ def parse_response(
             f"response of {len(body)} bytes exceeds the {MAX_BODY_BYTES}-byte limit",
             http_status=http_status,
         )
+    if _looks_like_html(body):
+        raise unusable("HTML where XML was expected")
     try:
         root = SafeET.fromstring(body, forbid_dtd=True)
     except defusedxml.DefusedXmlException:
@@ -303,6 +305,12 @@ def raise_for_code(
     meaning = _CODE_MEANINGS.get(code, "failed")
     message = f"CODE {code}: {meaning}" + (f" ({info})" if info else "")
     raise error_class(operation, message, code=code, info=info)
+
+
+def _looks_like_html(body: bytes) -> bool:
+    """Tell whether ``body`` starts like an HTML page (e.g. Domino's login form)."""
+    start = body[:64].lstrip().lower()
+    return start.startswith((b"<!doctype html", b"<html"))
 
 
 def _local(tag: str) -> str:
