@@ -8,8 +8,9 @@ records that the current task (and tasks it starts) already holds it, so stateme
 ``transaction()`` and nested ``transaction()`` blocks run without waiting for themselves.
 Nested blocks are savepoints: an exception leaving an inner block undoes only that block.
 
-Do not run concurrent tasks inside one ``transaction()`` block (they would share it);
-``asyncio.gather`` of store calls *outside* a transaction is fine: the calls queue.
+Tasks started inside a ``transaction()`` block inherit its hold on the connection, so do
+not start tasks there that run concurrently with it or outlive it. ``asyncio.gather`` of
+store calls *outside* a transaction is fine: the calls simply queue.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@
 single transaction together with its ``user_version`` bump, so a failure leaves the file at
 the previous version. Never edit a migration that has shipped; append a new one.
 
+The migrations are Python strings rather than ``.sql`` files so that they ship inside the
+package without any package-data configuration.
+
 Conventions of the schema: timestamps are ISO-8601 UTC text of fixed width (see
 ``bot.storage.timestamps``), so text comparison is chronological; JSON columns are checked
 with ``json_valid``; states are constrained with ``CHECK``.
