@@ -1,0 +1,28 @@
+"""A stateful Telegram Bot API emulator with user actors, for tests, the demo and benchmarks.
+
+`TelegramEmulator` serves the Bot API as an ASGI app that PTB reaches through its real HTTP
+client; `UserActor`s play the people in the chats; `render_message` draws a message for the
+terminal demo.
+"""
+
+from bot.sandbox.telegram.actors import ActorError, UserActor
+from bot.sandbox.telegram.clock import ManualClock
+from bot.sandbox.telegram.commands import BotCommand
+from bot.sandbox.telegram.emulator import TelegramEmulator
+from bot.sandbox.telegram.errors import ERRORS
+from bot.sandbox.telegram.render import render_message
+from bot.sandbox.telegram.store import CallbackQuery
+from bot.sandbox.telegram.views import ApiCall, ChatMessage
+
+__all__ = [
+    "ERRORS",
+    "ActorError",
+    "ApiCall",
+    "BotCommand",
+    "CallbackQuery",
+    "ChatMessage",
+    "ManualClock",
+    "TelegramEmulator",
+    "UserActor",
+    "render_message",
+]
