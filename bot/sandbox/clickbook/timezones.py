@@ -84,5 +84,5 @@ def parse_label_offset(label: str) -> int:
         return 0
     minutes = int(match["hh"]) * 60 + int(match["mm"])
     if minutes == 0 or int(match["mm"]) >= 60:
-        raise ValueError(f"zero offset must be written (GMT), minutes below 60: {label!r}")
+        raise ValueError(f"label must write zero as (GMT) and minutes below 60: {label!r}")
     return minutes if match["sign"] == "+" else -minutes

@@ -198,24 +198,31 @@ def validate(schema: Schema, items: Sequence[tuple[str, str]]) -> list[FieldErro
     for spec in schema.items:
         if spec.name in errors:
             continue
-        message = _check(schema, spec, values)
+        message = _check(schema, spec, values, errors)
         if message is not None:
             errors[spec.name] = message
     order = [spec.name for spec in schema.items] + [name for name, _ in items]
     return [FieldError(name, errors[name]) for name in dict.fromkeys(order) if name in errors]
 
 
-def _check(schema: Schema, spec: FieldSpec, values: dict[str, str]) -> str | None:
+def _check(
+    schema: Schema, spec: FieldSpec, values: dict[str, str], errors: dict[str, str]
+) -> str | None:
     value = values.get(spec.name, "")
     other = schema.spec(spec.same_as) if spec.same_as else None
-    mismatch = f"{spec.label} must be the same as {other.label}." if other else ""
-    if not value.strip():
-        if spec.mandatory:
-            return f"{spec.label} is required."
-        if other is not None and values.get(other.name, "").strip():
-            return mismatch
-        return None
-    message = spec.rule(spec.label, value)
-    if message is None and other is not None and value != values.get(other.name, ""):
-        message = mismatch
-    return message
+    if not value.strip() and spec.mandatory:
+        return f"{spec.label} is required."
+    if value.strip():
+        message = spec.rule(spec.label, value)
+        if message is not None:
+            return message
+    # Comparing with a copy that failed its own checks would only repeat that error.
+    if other is not None and other.name not in errors:
+        if _given(value) != _given(values.get(other.name, "")):
+            return f"{spec.label} must be the same as {other.label}."
+    return None
+
+
+def _given(value: str) -> str:
+    """Return ``value``, or "" when it is only whitespace (an item left empty)."""
+    return value if value.strip() else ""
