@@ -17,7 +17,7 @@ def test_names_are_babels_english_names() -> None:
         for code, name in territories.items()
         if len(code) == 2 and code.isalpha() and code not in NOT_ISO_3166_1
     }
-    assert COUNTRY_NAMES == expected
+    assert expected == COUNTRY_NAMES
 
 
 def test_list_has_every_officially_assigned_code() -> None:

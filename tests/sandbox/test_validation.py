@@ -37,7 +37,8 @@ def _only_error(answer: Answer) -> tuple[str, str]:
     assert answer.errors is not None
     assert len(answer.errors) == 1, answer.errors
     ((field, message),) = answer.errors.items()
-    assert message[0].isupper() and message.endswith("."), message
+    assert message[0].isupper(), message
+    assert message.endswith("."), message
     return field, message
 
 

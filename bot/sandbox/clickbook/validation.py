@@ -217,9 +217,12 @@ def _check(
         if message is not None:
             return message
     # Comparing with a copy that failed its own checks would only repeat that error.
-    if other is not None and other.name not in errors:
-        if _given(value) != _given(values.get(other.name, "")):
-            return f"{spec.label} must be the same as {other.label}."
+    if (
+        other is not None
+        and other.name not in errors
+        and _given(value) != _given(values.get(other.name, ""))
+    ):
+        return f"{spec.label} must be the same as {other.label}."
     return None
 
 
