@@ -307,8 +307,8 @@ class ClickBookClient:
 
     async def _sign_in(self, email: str, password: SecretStr) -> tuple[str, str, SecretStr]:
         """Sign in with retries; return (user, usercn, cookie)."""
-        redact = self._redact.with_secrets(password)
-        credentials = f"{email}:{password.get_secret_value()}".encode()
+        basic = base64.b64encode(f"{email}:{password.get_secret_value()}".encode()).decode()
+        redact = self._redact.with_secrets(password, basic)
 
         async def attempt() -> tuple[str, str, SecretStr]:
             # A fresh cacheHack per attempt, as a browser would, so no cache answers for us.
@@ -317,7 +317,7 @@ class ClickBookClient:
                 f"{self._auth_url}?Open&cacheHack={secrets.token_hex(8)}",
                 headers={
                     "User-Agent": USER_AGENT,
-                    "Authorization": f"Basic {base64.b64encode(credentials).decode('ascii')}",
+                    "Authorization": f"Basic {basic}",
                 },
                 extensions={"timeout": self._timeout.as_dict()},
             )

@@ -11,6 +11,7 @@ from bot.clickbook import (
     ClickBookClient,
     ClickBookConnectError,
     ClickBookFaultError,
+    ClickBookNotFoundError,
     ClickBookResponseError,
     ClickBookTimeoutError,
     ClickBookTransportError,
@@ -275,7 +276,7 @@ async def test_a_delay_shorter_than_the_timeout_is_just_slow(
     sandbox.app.state.sleep = _no_wait
     async with make_client() as client:
         await sandbox.fault("PROCESSREGSTUB", "delay", seconds=0.01)
-        with pytest.raises(Exception, match="CODE 404"):
+        with pytest.raises(ClickBookNotFoundError):
             await client.process_registration("STUB-X")
     assert sleep.delays == []
 
