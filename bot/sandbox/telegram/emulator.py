@@ -150,6 +150,11 @@ class TelegramEmulator:
         """Return the updates not delivered because `allowed_updates` excluded them."""
         return list(self._hub.dropped)
 
+    @property
+    def polling(self) -> bool:
+        """Return whether the bot has a getUpdates call held open right now."""
+        return self._hub.polling
+
     def webhook_info(self) -> dict[str, Any]:
         """Return what getWebhookInfo would return."""
         return self._hub.webhook_info()

@@ -99,6 +99,7 @@ class UpdateHub:
         self._update_ids = itertools.count(1)
         self._pending: deque[dict[str, Any]] = deque()
         self._poll_generation = 0
+        self._holding = 0
         self._worker: asyncio.Task[None] | None = None
         self._errors = _Errors()
         self.deliver_to: DeliverCallback | None = None
@@ -159,21 +160,30 @@ class UpdateHub:
         limit = min(max(limit, 1), MAX_LIMIT)
         self._poll_generation += 1
         generation = self._poll_generation
-        # An older poller still waiting wakes up, sees it was superseded and gets the 409.
-        self._signal.notify()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + min(max(hold_seconds, 0.0), self._long_poll_cap)
-        while True:
-            if generation != self._poll_generation:
-                raise api_error("terminated_by_other_poll")
-            if self.webhook is not None:
-                raise api_error("webhook_active")
-            if self._pending:
-                return list(itertools.islice(self._pending, limit))
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return []
-            await self._signal.wait(remaining)
+        self._holding += 1
+        # An older poller still waiting wakes up, sees it was superseded and gets the 409.
+        self._signal.notify()
+        try:
+            while True:
+                if generation != self._poll_generation:
+                    raise api_error("terminated_by_other_poll")
+                if self.webhook is not None:
+                    raise api_error("webhook_active")
+                if self._pending:
+                    return list(itertools.islice(self._pending, limit))
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    return []
+                await self._signal.wait(remaining)
+        finally:
+            self._holding -= 1
+
+    @property
+    def polling(self) -> bool:
+        """Return whether a getUpdates call is being held open right now."""
+        return self._holding > 0
 
     # webhooks
 
