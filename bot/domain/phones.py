@@ -25,8 +25,12 @@ MAX_DIGITS = 15
 """ClickBook's bounds for a numeric field; 15 is also E.164's maximum."""
 
 _MAX_INPUT_LENGTH = 64
-_SEPARATORS = frozenset("+-().,/\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
-"""Characters people put between digits: plus, hyphens and dashes, brackets, dots, slashes."""
+_SEPARATORS = frozenset(
+    "+-().,/\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff08\uff09\uff0b\uff0d"
+)
+"""Characters people put between digits: plus, hyphens and dashes, brackets, dots, slashes
+(fullwidth forms included, as East Asian keyboards type them)."""
+_INTERNATIONAL_PREFIXES = ("+", "\uff0b", "00")
 
 _PARSE_ERRORS = {
     NumberParseException.INVALID_COUNTRY_CODE: "phone.missing_country_code",
@@ -99,7 +103,12 @@ def _parse(text: str, region: str | None) -> ParsedPhone:
     try:
         number = phonenumbers.parse(text, region)
     except NumberParseException as error:
-        raise FieldError(_PARSE_ERRORS.get(error.error_type, "phone.invalid")) from None
+        code = _PARSE_ERRORS.get(error.error_type, "phone.invalid")
+        if code == "phone.missing_country_code" and text.lstrip().startswith(
+            _INTERNATIONAL_PREFIXES
+        ):
+            code = "phone.invalid_country_code"
+        raise FieldError(code) from None
     possibility = phonenumbers.is_possible_number_with_reason(number)
     if possibility != ValidationResult.IS_POSSIBLE:
         raise FieldError(_POSSIBILITY_ERRORS.get(possibility, "phone.invalid"))

@@ -14,8 +14,10 @@ matched to a ClickBook zone in two ways:
    zone already offered for the same country, then to one whose places belong to that
    country, then to one showing the right offset right now, then to ClickBook's order.
 
-Domino rules switch at 02:00 local standard time, so near a transition a Domino zone can be an
-hour off its IANA twin; sampling a year instead of trusting one instant absorbs that.
+Either way the zone must show the IANA zone's time right now (give or take the hour around a
+transition: Domino rules switch at 02:00 local standard time, which can be an hour off the
+real rule), so a button never shows a wrong clock; sampling a year on top of that, instead of
+trusting one instant, keeps a zone with the wrong DST rules from matching by luck.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.core import get_global
 
-from bot.clickbook.timezones import TimeZone
+from bot.clickbook.timezones import DST_SAVING, TimeZone
 from bot.domain.countries import country_name_en, is_country_code
 from bot.domain.languages import babel_locale
 from bot.domain.text import edit_distance, fold
@@ -344,8 +346,9 @@ class _Matcher:
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
         self._zones = list(zones)
+        self._now = now
         self._instants = [now + k * _SAMPLE_STEP for k in range(_SAMPLES)]
-        self._offsets = {zone: self._sample(zone.utc_offset_at) for zone in self._zones}
+        self._offsets: dict[TimeZone, tuple[timedelta | None, ...]] = {}
         self._places = {
             zone: {fold(place): place for place in zone.places} for zone in self._zones
         }
@@ -357,11 +360,14 @@ class _Matcher:
         Windows maps the zone's name to that IANA zone (no place: the label has no city of it).
         """
         iana_offsets = self._iana_offsets(iana_name)
+        around_now = self._iana_offsets_around_now(iana_name)
         cities = _english_cities(iana_name)
         canonical = _canonical(iana_name)
         twin: TimeZone | None = None
         for zone in self._zones:
-            if _agreement(self._offsets[zone], iana_offsets) < _NAME_MIN_AGREEMENT:
+            if zone.utc_offset_at(self._now) not in around_now:
+                continue
+            if self._agreement(zone, iana_offsets) < _NAME_MIN_AGREEMENT:
                 continue
             for city in cities:
                 place = self._places[zone].get(city)
@@ -383,22 +389,47 @@ class _Matcher:
         then one whose label speaks of the country, then one right at this moment.
         """
         iana_offsets = self._iana_offsets(iana_name)
+        around_now = self._iana_offsets_around_now(iana_name)
         best: tuple[tuple[int, bool, int, bool, int], TimeZone] | None = None
         for index, zone in enumerate(self._zones):
-            zone_offsets = self._offsets[zone]
-            agreement = _agreement(zone_offsets, iana_offsets)
+            if zone.utc_offset_at(self._now) not in around_now:
+                continue
+            agreement = self._agreement(zone, iana_offsets)
             if agreement < _OFFSET_MIN_AGREEMENT:
                 continue
             key = (
                 agreement,
                 zone in preferred,
                 _affinity(zone, country_code),
-                zone_offsets[0] == iana_offsets[0],
+                self._offsets[zone][0] == iana_offsets[0],
                 -index,
             )
             if best is None or key > best[0]:
                 best = (key, zone)
         return best[1] if best else None
+
+    def _agreement(self, zone: TimeZone, iana_offsets: tuple[timedelta | None, ...]) -> int:
+        """Count the sample instants at which a zone shows the IANA zone's offset."""
+        seen = set(iana_offsets)
+        if zone.standard_offset not in seen and zone.standard_offset + DST_SAVING not in seen:
+            return 0  # Cheap rejection: this zone can never show any of those offsets.
+        if zone not in self._offsets:
+            self._offsets[zone] = self._sample(zone.utc_offset_at)
+        return _agreement(self._offsets[zone], iana_offsets)
+
+    def _iana_offsets_around_now(self, iana_name: str) -> set[timedelta | None]:
+        """Return the IANA zone's offsets within an hour of now.
+
+        A zone must show one of them: the right time now, give or take the hour by which
+        Domino's 02:00-standard-time transitions can differ from the real ones.
+        """
+        info = _zone_info(iana_name)
+        if info is None:
+            return set()
+        return {
+            (self._now + delta).astimezone(info).utcoffset()
+            for delta in (-DST_SAVING, timedelta(0), DST_SAVING)
+        }
 
     def _iana_offsets(self, iana_name: str) -> tuple[timedelta | None, ...]:
         """Sample an IANA zone's UTC offsets at this matcher's instants."""

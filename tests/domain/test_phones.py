@@ -1,0 +1,88 @@
+"""Tests for parsing typed and shared phone numbers into ClickBook's digits-only form."""
+
+import pytest
+
+from bot.domain import FieldError, ParsedPhone, parse_contact_phone, parse_phone
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "digits", "implied_region"),
+    [
+        pytest.param("+61 412 345 678", None, "61412345678", "AU", id="au-international"),
+        pytest.param("0412 345 678", "AU", "61412345678", "AU", id="au-national"),
+        pytest.param("+61 (0)412-345-678", None, "61412345678", "AU", id="au-trunk-in-brackets"),
+        pytest.param("(555) 010-2000", "US", "15550102000", "US", id="us-fictional-555"),
+        pytest.param("+1-555-010-2000", None, "15550102000", "US", id="plus-one-fictional"),
+        pytest.param("+1 555 010 2000", "CA", "15550102000", "CA", id="default-shares-code"),
+        pytest.param("+1 212 555 0100", None, "12125550100", "US", id="us-valid"),
+        pytest.param("00 44 20 7946 0000", None, "442079460000", "GB", id="00-no-region"),
+        pytest.param("00 44 20 7946 0000", "GB", "442079460000", "GB", id="00-gb"),
+        pytest.param("00 44 20 7946 0000", "US", "442079460000", "GB", id="00-from-us"),
+        pytest.param("0011 44 20 7946 0000", "AU", "442079460000", "GB", id="au-idd"),
+        pytest.param("+44 (0) 20 7946 0000", None, "442079460000", "GB", id="gb-trunk"),
+        pytest.param("020 7946 0000", "gb", "442079460000", "GB", id="lowercase-region"),
+        pytest.param("+7 912 345-67-89", None, "79123456789", "RU", id="ru"),
+        pytest.param("+7 701 123 4567", None, "77011234567", "KZ", id="kz-shares-plus-7"),
+        pytest.param("8 (912) 345-67-89", "RU", "79123456789", "RU", id="ru-trunk-8"),
+        pytest.param("+49 30 901820", None, "4930901820", "DE", id="de-short-landline"),
+        pytest.param("+33.1.23.45.67.89", None, "33123456789", "FR", id="dots"),
+        pytest.param("+61\u00a0412\u2011345\u2011678", None, "61412345678", "AU", id="nbsp"),
+        pytest.param("＋６１４１２３４５６７８", None, "61412345678", "AU", id="fullwidth"),
+        pytest.param("+800 1234 5678", None, "80012345678", None, id="non-geographic"),
+    ],
+)
+def test_valid_numbers(text: str, region: str | None, digits: str, implied_region: str) -> None:
+    parsed = parse_phone(text, region)
+    assert parsed.digits == digits
+    assert parsed.e164 == "+" + digits
+    assert parsed.region == implied_region
+    assert parsed.digits.isdigit()
+    assert 6 <= len(parsed.digits) <= 15
+
+
+def test_international_format_is_for_reading() -> None:
+    assert parse_phone("0412345678", "AU") == ParsedPhone(
+        digits="61412345678",
+        region="AU",
+        e164="+61412345678",
+        international="+61 412 345 678",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "code"),
+    [
+        pytest.param("", None, "phone.empty", id="empty"),
+        pytest.param("   ", "AU", "phone.empty", id="blank"),
+        pytest.param("+1 800 FLOWERS", None, "phone.invalid_characters", id="vanity"),
+        pytest.param("+61 412 345 678 ext 12", None, "phone.invalid_characters", id="extension"),
+        pytest.param("+61 412 345 678;", None, "phone.invalid_characters", id="semicolon"),
+        pytest.param("phone: 0412345678", "AU", "phone.invalid_characters", id="words"),
+        pytest.param("0412 345 678", None, "phone.missing_country_code", id="no-region"),
+        pytest.param("+999 1234 5678", None, "phone.invalid_country_code", id="bad-code"),
+        pytest.param("+61 412", None, "phone.too_short", id="short"),
+        pytest.param("12", "AU", "phone.too_short", id="two-digits"),
+        pytest.param("+1 234 567 890 123 456", None, "phone.too_long", id="long"),
+        pytest.param("555 0100", "US", "phone.missing_area_code", id="local-only"),
+        pytest.param("+", None, "phone.invalid", id="plus-only"),
+        pytest.param("-- ()", "AU", "phone.invalid", id="punctuation-only"),
+        pytest.param("+" + "1" * 70, None, "phone.too_long", id="huge-input"),
+    ],
+)
+def test_invalid_numbers(text: str, region: str | None, code: str) -> None:
+    with pytest.raises(FieldError) as caught:
+        parse_phone(text, region)
+    assert caught.value.code == code
+    assert caught.value.__cause__ is None
+
+
+@pytest.mark.parametrize(
+    ("shared", "digits"),
+    [
+        pytest.param("61412345678", "61412345678", id="without-plus"),
+        pytest.param("+61412345678", "61412345678", id="with-plus"),
+        pytest.param(" 15550102000 ", "15550102000", id="spaces"),
+    ],
+)
+def test_shared_contact_numbers_are_international(shared: str, digits: str) -> None:
+    assert parse_contact_phone(shared).digits == digits
