@@ -87,8 +87,18 @@ class ClickBookClient:
     read: the session cookie is sent explicitly with each Private call); otherwise the
     client creates its own, on ``transport`` if one is given.
 
-    ``on_session_renewed`` is called with the ``Session`` whenever the client replaced its
-    expired cookie, so the owner can store the new one (encrypted).
+    Sessions: a ``Session`` is the one mutable model. When a Private call meets an expired
+    cookie the client signs in again with the session's credentials and replaces the
+    cookie *in that object* (under the session's lock, so concurrent calls sign in once),
+    then repeats the call once. Callers therefore keep passing the same object and never
+    juggle a "renewed" copy. ``on_session_renewed`` (plain or async) is then called with
+    the session so its owner can store the new cookie, encrypted; an exception it raises
+    propagates and the call is not repeated. Renewal that fails because the credentials
+    no longer work or the account is locked raises ``ClickBookSignedOutError``; ClickBook
+    being unreachable during renewal raises the transport error instead.
+
+    What is retried: see ``retry.py``. ``clock``, ``sleep`` and ``random`` are injectable
+    for tests (the time zone cache TTL, the backoff waits, the jitter).
     """
 
     def __init__(
@@ -374,7 +384,7 @@ class ClickBookClient:
         return result.field_values()
 
     async def get_client_file_status(self, session: Session, client_file_id: str) -> RegStatus:
-        """Tell whether the invited client has registered (``inp-regstatus``)."""
+        """Tell whether the invited client has registered (Private GETUSERFIELDS regstatus)."""
         fields = await self.get_client_file_fields(session, client_file_id)
         status = fields.get(wire.ITEM_REGSTATUS)
         try:
@@ -548,6 +558,7 @@ class ClickBookClient:
                 body = await _read_bounded(operation, response)
             finally:
                 await response.aclose()
+        # No connection, or none free in time: the request never left, so it is safe to resend.
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise ClickBookConnectError(
                 operation, redact(f"could not reach ClickBook ({type(exc).__name__}: {exc})")
