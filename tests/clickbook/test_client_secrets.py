@@ -178,4 +178,3 @@ async def test_debug_logs_name_operations_and_attempts_but_no_secret(
     assert any("GETTIMEZONEINFO attempt 1/4 succeeded" in m for m in messages)
     everything = [record.getMessage() for record in caplog.records]
     _assert_clean(everything, [PASSWORD, STAFF_PASSWORD, API_KEY, cookie])
-
