@@ -164,6 +164,21 @@ async def test_malformed_private_call_with_session_gets_fault(client: httpx.Asyn
     assert "not well-formed" in faultstring
 
 
+@pytest.mark.parametrize(
+    "content_type", [None, "application/soap+xml; charset=utf-8", "application/json"]
+)
+async def test_content_type_must_be_text_xml(
+    client: httpx.AsyncClient, content_type: str | None
+) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = await client.post(PUBLIC, content=get_time_zone_info(), headers=headers)
+    assert "text/xml" in read_fault(response)[1]
+    plain = await client.post(
+        PUBLIC, content=get_time_zone_info(), headers={"Content-Type": "text/xml"}
+    )
+    assert read_answer(plain, "GETTIMEZONEINFO").code == 200
+
+
 async def test_unknown_service_is_404(client: httpx.AsyncClient) -> None:
     response = await soap(client, "/wsapi/latest/ClickBook3P", get_time_zone_info())
     assert response.status_code == 404

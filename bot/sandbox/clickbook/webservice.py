@@ -1,9 +1,9 @@
 """The SOAP endpoints ``/wsapi/latest/ClickBook{Public,Private,Admin}``: calls and ``?WSDL``.
 
-Order of work for a call, as on Domino: bound and parse the body, apply an injected fault's
-``delay`` / ``expire_session``, check the session (Private answers the HTML login form when
-there is none, whatever the body), then report a malformed call as a SOAP fault, then apply
-the other injected faults, then perform the operation.
+Order of work for a call, as on Domino: bound and parse the body (``text/xml`` only),
+apply an injected fault's ``delay`` / ``expire_session``, check the session (Private answers
+the HTML login form when there is none, whatever the body), then report a malformed call as a
+SOAP fault, then apply the other injected faults, then perform the operation.
 """
 
 from __future__ import annotations
@@ -66,7 +66,10 @@ async def _call(request: Request, service: Service) -> Response:
         return _fault(f"Request rejected: {exc}")
     call: SoapCall | None = None
     problem = ""
+    content_type = request.headers.get("content-type", "").lower()
     try:
+        if not content_type.startswith("text/xml"):
+            raise SoapRequestError("Content-Type must be text/xml for SOAP 1.1")
         call = parse_request(body, service)
     except SoapRequestError as exc:
         problem = str(exc)
