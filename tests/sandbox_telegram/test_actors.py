@@ -272,16 +272,15 @@ async def test_blocked_user_cannot_act_until_unblocking(
     assert [u.message.text for u in received] == ["hi"]
 
 
-async def test_language_can_change_between_updates(
-    emulator: TelegramEmulator, received: list[Update]
-) -> None:
+async def test_language_can_change_between_updates(bot: Bot, emulator: TelegramEmulator) -> None:
     ann = emulator.user(language_code="en")
 
     await ann.send("one")
     ann.set_language("de")
     await ann.send("two")
+    updates = await bot.get_updates()
 
-    assert [u.effective_user.language_code for u in received] == ["en", "de"]
+    assert [u.effective_user.language_code for u in updates] == ["en", "de"]
 
 
 async def test_last_without_bot_messages_is_a_clear_assertion(emulator: TelegramEmulator) -> None:

@@ -415,3 +415,16 @@ async def test_secret_token_is_not_recorded(bot: Bot, emulator: TelegramEmulator
 
     assert emulator.calls[-1].params["secret_token"] == "***"
     assert "s3cr3t-value" not in repr(emulator.calls)
+
+
+async def test_clock_may_return_aware_datetimes() -> None:
+    moment = dtm.datetime(2026, 3, 1, 9, 30, tzinfo=dtm.UTC)
+    emulator = TelegramEmulator(TOKEN, clock=lambda: moment)
+    ann = emulator.user()
+
+    async with make_bot(emulator) as bot:
+        sent = await bot.send_message(ann.id, "hi")
+
+    assert sent.date == moment
+    with pytest.raises(ValueError, match="only moves forward"):
+        ManualClock().advance(-1)

@@ -112,10 +112,13 @@ class UserActor:
     async def _post(self, kind: str, **fields: Any) -> dict[str, Any]:
         self._check_not_blocked()
         message = StoredMessage(
-            chat_id=self.chat_id, message_id=0, from_bot=False, date=int(self._now()), kind=kind
+            chat_id=self.chat_id,
+            message_id=0,
+            from_bot=False,
+            date=int(self._now()),
+            kind=kind,
+            **fields,
         )
-        for name, value in fields.items():
-            setattr(message, name, value)
         self._store.add_message(self._chat, message)
         payload = self._store.message_dict(message)
         self._signal.notify()
@@ -147,7 +150,7 @@ class UserActor:
         )
         payload = {
             "id": query.id,
-            "from": self._chat.user,
+            "from": dict(self._chat.user),
             "message": self._store.message_dict(message),
             "chat_instance": f"ci{self.chat_id}",
             "data": query.data,

@@ -148,7 +148,7 @@ class ChatStore:
         chat = self.chats[message.chat_id]
         result: dict[str, Any] = {
             "message_id": message.message_id,
-            "from": self.bot_user if message.from_bot else chat.user,
+            "from": dict(self.bot_user if message.from_bot else chat.user),
             "chat": chat.chat_dict(),
             "date": message.date,
         }
