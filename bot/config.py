@@ -1,0 +1,152 @@
+"""Settings: read once in ``main`` from the environment (and an optional ``.env``), passed down.
+
+Every variable is prefixed ``CLICKBOT_``; ``.env.example`` lists them all. Nothing here runs at
+import time, and secrets are ``SecretStr`` so that they never show up in a ``repr`` or a log line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+PREFIX = "CLICKBOT_"
+DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
+DEFAULT_CLICKBOOK_URL = "https://clickbook.net/wsapi/latest/"
+DEFAULT_CLICKBOOK_AUTH_URL = "https://www.clickbook.net/auth/auth.nsf/LoginOK"
+DEFAULT_CLICKBOOK_LOGOUT_URL = "https://www.clickbook.net/names.nsf"
+
+
+class SettingsError(Exception):
+    """Raised when the configuration is missing or invalid; one readable line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class Settings(BaseModel):
+    """Everything the bot needs to run, validated once."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
+    webhook_url: str | None = None
+    """Public HTTPS URL Telegram should POST updates to; polling is used when unset."""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+
+    clickbook_url: str | None = None
+    """The SOAP services' base; ``None`` means "run against the built-in sandbox"."""
+    clickbook_auth_url: str = DEFAULT_CLICKBOOK_AUTH_URL
+    clickbook_logout_url: str = DEFAULT_CLICKBOOK_LOGOUT_URL
+    clickbook_api_key: SecretStr = SecretStr("")
+
+    business_timezone: str = "UTC"
+    """The business's IANA zone, offered first in the time zone picker."""
+    terms_url: str = "https://www.clickbook.net/terms"
+    database: Path = Path("clickbot.db")
+    default_language: str = "en"
+    signups_per_day: int = Field(default=5, ge=1)
+    """Sign-up submissions one Telegram user may make per day."""
+    registration_retry_seconds: float = Field(default=30.0, gt=0)
+    """First delay before the background job retries finishing a stored registration."""
+
+    owner_ids: frozenset[int] = frozenset()
+    secret_key: SecretStr | None = None
+    staff_link_minutes: int = Field(default=15, ge=1)
+    invite_poll_seconds: float = Field(default=300.0, gt=0)
+    staff_chat_id: int | None = None
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("business_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {value!r}") from None
+        return value
+
+    @field_validator("telegram_api_url", "clickbook_url", "clickbook_auth_url", "terms_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError(f"not an http(s) URL: {value!r}")
+        return value
+
+    @property
+    def uses_sandbox(self) -> bool:
+        """True when no ClickBook URL is configured and the built-in sandbox stands in."""
+        return self.clickbook_url is None
+
+    @property
+    def webhook_mode(self) -> bool:
+        """True when Telegram should push updates to ``webhook_url``."""
+        return self.webhook_url is not None
+
+    @property
+    def registration_retry(self) -> timedelta:
+        """First retry delay of the registration finisher as a timedelta."""
+        return timedelta(seconds=self.registration_retry_seconds)
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, dotenv: Path | None = None
+    ) -> Settings:
+        """Build settings from ``CLICKBOT_*`` variables; a ``.env`` file fills what is unset."""
+        values: dict[str, str] = {}
+        if dotenv is not None and dotenv.is_file():
+            values.update(read_dotenv(dotenv))
+        values.update(os.environ if environ is None else environ)
+        raw = {
+            key[len(PREFIX) :].lower(): value
+            for key, value in values.items()
+            if key.startswith(PREFIX) and value != ""
+        }
+        if "owner_ids" in raw:
+            raw["owner_ids"] = [part for part in re.split(r"[,\s]+", raw["owner_ids"]) if part]
+        known = set(cls.model_fields)
+        problems = [
+            f"{PREFIX}{key.upper()}: unknown setting" for key in sorted(raw) if key not in known
+        ]
+        try:
+            settings = cls.model_validate({k: v for k, v in raw.items() if k in known})
+        except ValidationError as error:
+            problems += [_describe(item) for item in error.errors()]
+            raise SettingsError(problems) from None
+        if problems:
+            raise SettingsError(problems)
+        return settings
+
+
+def _describe(item: Mapping[str, object]) -> str:
+    """Turn one pydantic error into ``CLICKBOT_NAME: what is wrong`` without echoing the value."""
+    location = item.get("loc") or ("?",)
+    name = PREFIX + str(location[0]).upper()  # type: ignore[index]
+    message = str(item.get("msg", "invalid value")).removeprefix("Value error, ")
+    return f"{name}: {message}"
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """Read ``KEY=VALUE`` lines (``#`` comments, optional quotes) from a ``.env`` file."""
+    values: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip().removeprefix("export ").strip()] = value
+    return values
