@@ -1,0 +1,168 @@
+"""Screens: one message with its buttons, shown by sending it or by editing it in place.
+
+A flow describes what the user should see as a :class:`Screen`; :func:`show` puts it on
+Telegram. Tapping a button edits the message that carried it (one message per screen); typed
+input gets a fresh message. Callback data is ``<flow>:<nonce>:<action>``: short ASCII, far
+below Telegram's 64 bytes, and the nonce lets a flow recognise a tap on an outdated keyboard.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import ExtBot
+
+log = logging.getLogger(__name__)
+
+CALLBACK_DATA_LIMIT = 64
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: it either runs ``action`` in the flow or opens ``url``."""
+
+    label: str
+    action: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What the user sees at one step: HTML text, inline buttons, or a reply keyboard."""
+
+    text: str
+    rows: Sequence[Sequence[Button]] = ()
+    reply_keyboard: Sequence[Sequence[KeyboardButton]] = ()
+    placeholder: str | None = None
+    remove_reply_keyboard: bool = False
+    new_message: bool = False
+    """Always send a fresh message (e.g. after deleting the user's password message)."""
+
+    def labels(self) -> list[Button]:
+        """Return every actionable button, for matching typed text against labels."""
+        return [button for row in self.rows for button in row if button.action]
+
+
+@dataclass(frozen=True)
+class CallbackData:
+    """A decoded ``<flow>:<nonce>:<action>`` callback string."""
+
+    flow: str
+    nonce: str
+    action: str
+
+    def encode(self) -> str:
+        """Return the wire form, refusing anything Telegram would reject."""
+        data = f"{self.flow}:{self.nonce}:{self.action}"
+        if len(data.encode()) > CALLBACK_DATA_LIMIT:
+            raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {data!r}")
+        return data
+
+    @classmethod
+    def decode(cls, data: str | None) -> CallbackData | None:
+        """Parse callback data; ``None`` for anything that is not ours."""
+        if not data:
+            return None
+        flow, sep1, rest = data.partition(":")
+        nonce, sep2, action = rest.partition(":")
+        if not (sep1 and sep2 and flow and action):
+            return None
+        return cls(flow, nonce, action)
+
+
+@dataclass
+class ScreenRenderer:
+    """Turns screens into Telegram calls for one flow prefix and nonce."""
+
+    flow: str
+    nonce: str
+    extra_rows: list[list[Button]] = field(default_factory=list)
+
+    def inline_markup(self, screen: Screen) -> InlineKeyboardMarkup | None:
+        """Build the inline keyboard, encoding every action with this flow's nonce."""
+        rows = [list(row) for row in screen.rows if row]
+        if not rows:
+            return None
+        return InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(button.label, url=button.url)
+                    if button.url
+                    else InlineKeyboardButton(
+                        button.label,
+                        callback_data=CallbackData(
+                            self.flow, self.nonce, button.action or ""
+                        ).encode(),
+                    )
+                    for button in row
+                ]
+                for row in rows
+            ]
+        )
+
+
+def is_not_modified(error: BadRequest) -> bool:
+    """Tell whether Telegram refused an edit only because nothing changed."""
+    return "message is not modified" in error.message.lower()
+
+
+async def show(
+    bot: ExtBot,  # type: ignore[type-arg]
+    chat_id: int,
+    screen: Screen,
+    renderer: ScreenRenderer,
+    *,
+    edit: Message | None = None,
+) -> Message | None:
+    """Show ``screen``: edit ``edit`` in place when possible, else send a new message.
+
+    Returns the message now showing the screen, or ``None`` when the user blocked the bot.
+    """
+    markup = renderer.inline_markup(screen)
+    can_edit = edit is not None and not screen.reply_keyboard and not screen.new_message
+    if can_edit and edit is not None:
+        try:
+            result = await bot.edit_message_text(
+                screen.text,
+                chat_id=chat_id,
+                message_id=edit.message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+        except BadRequest as error:
+            if is_not_modified(error):
+                return edit
+            log.info("could not edit message %s, sending a new one: %s", edit.message_id, error)
+        except Forbidden:
+            return None
+        else:
+            return result if isinstance(result, Message) else edit
+    reply_markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = markup
+    if screen.reply_keyboard:
+        reply_markup = ReplyKeyboardMarkup(
+            [list(row) for row in screen.reply_keyboard],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+            input_field_placeholder=screen.placeholder,
+        )
+    elif screen.remove_reply_keyboard and markup is None:
+        reply_markup = ReplyKeyboardRemove()
+    try:
+        return await bot.send_message(
+            chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=reply_markup
+        )
+    except Forbidden:
+        log.info("chat %s blocked the bot; screen not shown", chat_id)
+        return None
