@@ -1,0 +1,143 @@
+"""Build the Telegram application: the one wiring that production, the demo and the tests share.
+
+:func:`build_application` takes every outside dependency as an argument (the Bot API transport,
+the ClickBook client, the store, the clock), so tests and the demo inject the emulator and the
+sandbox while production gets the real things, and nothing else differs.
+
+Updates are processed one at a time (PTB's default): conversation state must not race.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    Defaults,
+    TypeHandler,
+)
+from telegram.request import BaseRequest
+
+from bot.clickbook import ClickBookTransportError
+from bot.i18n import LANGUAGES, current_translator, negotiate
+from bot.services import Services
+from bot.storage.persistence import SQLitePersistence
+from conversations.common import CommonCommands
+from conversations.signup import SignupFlow
+
+log = logging.getLogger(__name__)
+
+REGISTRATION_JOB_INTERVAL = timedelta(seconds=30)
+TELEGRAM_RETRIES = 3
+"""How often the rate limiter retries a call Telegram refused with 429 before giving up."""
+
+CUSTOMER_COMMANDS = ("start", "language", "help")
+
+
+def build_application(
+    services: Services,
+    *,
+    token: str,
+    base_url: str | None = None,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+    rate_limiter: bool = True,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """Wire the flows, persistence, jobs and error handling into a PTB application."""
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url or f"{services.settings.telegram_api_url}/bot")
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .persistence(SQLitePersistence(services.store))
+        .post_init(_post_init)
+    )
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=TELEGRAM_RETRIES))
+    if request is not None:
+        builder = builder.request(request)
+    if updates_request is not None:
+        builder = builder.get_updates_request(updates_request)
+    application = builder.build()
+    application.bot_data["services"] = services
+
+    signup = SignupFlow(services)
+    application.add_handler(TypeHandler(Update, _language_for(services)), group=-1)
+    for handler in signup.handlers():
+        application.add_handler(handler)
+    for handler in CommonCommands(services).handlers():
+        application.add_handler(handler)
+    application.add_error_handler(_error_handler)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            signup.finish_pending,
+            interval=REGISTRATION_JOB_INTERVAL,
+            first=timedelta(seconds=1),
+            name="finish-registrations",
+        )
+    application.bot_data["signup"] = signup
+    return application
+
+
+def _language_for(services: Services) -> Any:
+    async def set_language(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Pick the update's language: saved choice, then Telegram's, then the default."""
+        user = update.effective_user if isinstance(update, Update) else None
+        saved = await services.store.get_language(user.id) if user else None
+        language = negotiate(
+            saved, user.language_code if user else None, services.settings.default_language
+        )
+        current_translator.set(services.catalogs.translator(language))
+
+    return set_language
+
+
+async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Set the command menu in every language; a failure is logged, never fatal."""
+    services: Services = application.bot_data["services"]
+    for language in LANGUAGES:
+        t = services.catalogs.translator(language)
+        commands = [BotCommand(name, t.plain(f"command.{name}")) for name in CUSTOMER_COMMANDS]
+        try:
+            await application.bot.set_my_commands(
+                commands, scope=BotCommandScopeDefault(), language_code=language
+            )
+            if language == services.settings.default_language:
+                await application.bot.set_my_commands(commands, scope=BotCommandScopeDefault())
+        except TelegramError as error:
+            log.warning("could not set the %s command menu: %s", language, error)
+
+
+async def _error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Tell the user something went wrong, in their language, and log it for us."""
+    error = context.error
+    if isinstance(error, BadRequest) and "message is not modified" in error.message.lower():
+        return
+    if isinstance(error, Forbidden):
+        log.info("user blocked the bot: %s", error)
+        return
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if isinstance(error, ClickBookTransportError):
+        key = "errors.clickbook_unavailable"
+        log.warning("ClickBook unavailable: %s", error)
+    else:
+        key = "errors.unexpected"
+        log.error("unexpected error handling an update", exc_info=error)
+    if chat is None:
+        return
+    translator = current_translator.get(None)
+    if translator is None:
+        services: Services = context.application.bot_data["services"]
+        translator = services.catalogs.translator(services.settings.default_language)
+    try:
+        await context.bot.send_message(chat.id, translator(key))
+    except TelegramError as send_error:
+        log.warning("could not send the error message: %s", send_error)

@@ -1,0 +1,32 @@
+"""The services every flow needs, built once per application and handed to each flow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from babel.core import get_global
+
+from bot.clickbook import ClickBookClient
+from bot.clock import Clock
+from bot.config import Settings
+from bot.i18n import Catalogs
+from bot.storage import Store
+from bot.vault import PasswordVault
+
+
+@dataclass(frozen=True)
+class Services:
+    """Settings, storage, ClickBook, languages, the clock and the in-memory password vault."""
+
+    settings: Settings
+    store: Store
+    clickbook: ClickBookClient
+    catalogs: Catalogs
+    clock: Clock
+    vault: PasswordVault = field(default_factory=PasswordVault)
+
+    @property
+    def home_region(self) -> str | None:
+        """The country of the business's time zone: how to read phone numbers typed without +."""
+        region = get_global("zone_territories").get(self.settings.business_timezone)
+        return str(region) if region and len(region) == 2 else None

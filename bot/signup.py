@@ -1,0 +1,292 @@
+"""Creating a customer's ClickBook account the way ClickBook prescribes; no Telegram here.
+
+    SETUSERFIELDS (Public) ──StubID──▶ stored in SQLite ──▶ PROCESSREGSTUB (Admin) ──301──▶ sign in
+
+The StubID is written to SQLite before anything else happens, so that if ClickBook fails after
+creating the stub, :meth:`SignupService.finish_due` (run by a background job) can finish it
+later without asking the user anything twice. SETUSERFIELDS itself is never repeated blindly:
+the client retries it only when the request certainly never left.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from pydantic import SecretStr, ValidationError
+
+from bot.clickbook import (
+    ClickBookClient,
+    ClickBookError,
+    ClickBookExpiredError,
+    ClickBookNotFoundError,
+    ClickBookTransportError,
+    ClickBookValidationError,
+    Registration,
+)
+from bot.clock import Clock
+from bot.domain.countries import country_name_en
+from bot.storage import Store
+from bot.storage.records import Registration as RegistrationRecord
+
+log = logging.getLogger(__name__)
+
+MAX_RETRY_DELAY = timedelta(hours=1)
+
+FIELD_FOR_ITEM: Mapping[str, str] = {
+    "inp-firstname": "first_name",
+    "inp-lastname": "last_name",
+    "inp-telfixed": "phone",
+    "inp-telmobile": "phone",
+    "inp-emailaddress1": "email",
+    "inp-emailaddress2": "email",
+    "inp-password1": "password",
+    "inp-password2": "password",
+    "inp-agreeterms": "terms",
+    "inp-timezone": "timezone",
+    "inp-country": "country",
+}
+"""Which question of the form each NewUserRegistration item comes from."""
+
+
+class Stage(StrEnum):
+    """Visible progress of one submission."""
+
+    CREATING = "creating"
+    ACTIVATING = "activating"
+    SIGNING_IN = "signing_in"
+
+
+class Outcome(StrEnum):
+    """How a submission ended."""
+
+    DONE = "done"
+    """The account is active and the user signed in."""
+    ACTIVE = "active"
+    """The account is active; signing in could not be checked (no password at hand)."""
+    FIELD_ERRORS = "field_errors"
+    EMAIL_TAKEN = "email_taken"
+    UNAVAILABLE = "unavailable"
+    """Nothing was created; the user can simply try again."""
+    UNCERTAIN = "uncertain"
+    """ClickBook did not answer in time; whether it created the stub is unknown."""
+    PENDING = "pending"
+    """The stub exists; a background job will finish it."""
+    EXPIRED = "expired"
+    """The stub is gone or expired; the user must submit again."""
+    LIMITED = "limited"
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a submission or a retry achieved."""
+
+    outcome: Outcome
+    name: str = ""
+    field_errors: Mapping[str, str] = field(default_factory=dict)
+
+
+Progress = Callable[[Stage], Awaitable[None]]
+
+
+def build_registration(fields: Mapping[str, Any], password: SecretStr) -> Registration:
+    """Turn a finished draft into ClickBook's NewUserRegistration."""
+    return Registration(
+        first_name=fields["first_name"],
+        last_name=fields["last_name"],
+        phone=fields["phone"],
+        mobile=None,
+        email=fields["email"],
+        password=password,
+        agree_terms=bool(fields.get("terms")),
+        timezone=fields["timezone"],
+        country=country_name_en(fields["country"]),
+    )
+
+
+def retry_delay(first: timedelta, attempts: int) -> timedelta:
+    """Back off exponentially from ``first``, capped at an hour."""
+    return min(first * (2 ** min(attempts, 16)), MAX_RETRY_DELAY)
+
+
+class SignupService:
+    """Submits finished sign-up drafts to ClickBook and finishes stored stubs."""
+
+    def __init__(
+        self,
+        *,
+        client: ClickBookClient,
+        store: Store,
+        clock: Clock,
+        daily_limit: int,
+        first_retry: timedelta,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.clock = clock
+        self.daily_limit = daily_limit
+        self.first_retry = first_retry
+
+    async def attempts_left(self, telegram_id: int) -> int:
+        """Return how many submissions the user may still make in the last 24 hours."""
+        since = self.clock() - timedelta(days=1)
+        used = await self.store.count_signup_attempts(telegram_id, since)
+        return max(0, self.daily_limit - used)
+
+    async def submit(
+        self,
+        *,
+        telegram_id: int,
+        chat_id: int,
+        language: str,
+        fields: Mapping[str, Any],
+        password: SecretStr,
+        progress: Progress,
+    ) -> Result:
+        """Create, activate and sign in the account described by a finished draft."""
+        if await self.attempts_left(telegram_id) <= 0:
+            return Result(Outcome.LIMITED)
+        await self.store.record_signup_attempt(telegram_id, self.clock())
+        try:
+            registration = build_registration(fields, password)
+        except (ValidationError, KeyError, ValueError) as error:
+            log.warning(
+                "draft of user %s failed local validation: %s", telegram_id, type(error).__name__
+            )
+            return Result(Outcome.FIELD_ERRORS, field_errors=_local_errors(error))
+        await progress(Stage.CREATING)
+        try:
+            stub_id = await self.client.register_user(registration)
+        except ClickBookValidationError as error:
+            return _validation_result(error)
+        except ClickBookTransportError as error:
+            uncertain = not _certainly_undelivered(error)
+            return Result(Outcome.UNCERTAIN if uncertain else Outcome.UNAVAILABLE)
+        except ClickBookError:
+            log.exception("SETUSERFIELDS failed for user %s", telegram_id)
+            return Result(Outcome.UNAVAILABLE)
+        full_name = f"{registration.first_name} {registration.last_name}"
+        await self.store.create_registration(
+            telegram_id,
+            chat_id=chat_id,
+            stub_id=stub_id,
+            email=registration.email,
+            full_name=full_name,
+            language=language,
+            now=self.clock(),
+        )
+        return await self._finish(telegram_id, registration.email, full_name, password, progress)
+
+    async def _finish(
+        self,
+        telegram_id: int,
+        email: str,
+        full_name: str,
+        password: SecretStr | None,
+        progress: Progress,
+    ) -> Result:
+        record = await self.store.get_registration(telegram_id)
+        if record is None:
+            return Result(Outcome.EXPIRED)
+        if record.state == "stub_created":
+            await progress(Stage.ACTIVATING)
+            try:
+                await self.client.process_registration(record.stub_id)
+            except (ClickBookExpiredError, ClickBookNotFoundError) as error:
+                await self.store.mark_registration_failed(
+                    telegram_id, type(error).__name__, self.clock()
+                )
+                return Result(Outcome.EXPIRED)
+            except ClickBookError as error:
+                await self._schedule_retry(record, error)
+                return Result(Outcome.PENDING, name=full_name)
+            await self.store.mark_registration_processed(telegram_id, self.clock())
+        if password is None:
+            return Result(Outcome.ACTIVE, name=full_name)
+        await progress(Stage.SIGNING_IN)
+        try:
+            session = await self.client.login(email, password.get_secret_value())
+        except ClickBookError as error:
+            await self._schedule_retry(record, error)
+            return Result(Outcome.PENDING, name=full_name)
+        await self.store.mark_registration_signed_in(telegram_id, session.user, self.clock())
+        await self.client.logout(session)
+        return Result(Outcome.DONE, name=session.usercn or full_name)
+
+    async def _schedule_retry(self, record: RegistrationRecord, error: ClickBookError) -> None:
+        now = self.clock()
+        log.info(
+            "registration of user %s will be retried: %s", record.telegram_id, type(error).__name__
+        )
+        await self.store.schedule_registration_retry(
+            record.telegram_id,
+            next_attempt_at=now + retry_delay(self.first_retry, record.attempts),
+            last_error_code=type(error).__name__,
+            now=now,
+        )
+
+    async def finish_due(
+        self, password_for: Callable[[int], SecretStr | None]
+    ) -> list[tuple[RegistrationRecord, Result]]:
+        """Finish every stored stub whose retry is due; return what happened to each."""
+        results = []
+        for record in await self.store.due_registrations(self.clock()):
+            result = await self._finish(
+                record.telegram_id,
+                record.email,
+                record.full_name,
+                password_for(record.telegram_id),
+                _quiet,
+            )
+            results.append((record, result))
+        return results
+
+
+async def _quiet(stage: Stage) -> None:
+    """Progress callback for background work: nobody is watching."""
+
+
+def _certainly_undelivered(error: ClickBookTransportError) -> bool:
+    from bot.clickbook import ClickBookConnectError
+
+    return isinstance(error, ClickBookConnectError)
+
+
+def _validation_result(error: ClickBookValidationError) -> Result:
+    fields: dict[str, str] = {}
+    for item in error.errors:
+        key = FIELD_FOR_ITEM.get(item.field)
+        if key is not None:
+            fields.setdefault(key, item.message)
+    if set(fields) == {"email"} and "registered" in fields["email"].lower():
+        return Result(Outcome.EMAIL_TAKEN)
+    return Result(Outcome.FIELD_ERRORS, field_errors=fields)
+
+
+def _local_errors(error: Exception) -> dict[str, str]:
+    if isinstance(error, ValidationError):
+        names = {str(item["loc"][0]) for item in error.errors() if item.get("loc")}
+        mapping = {
+            "first_name": "first_name",
+            "last_name": "last_name",
+            "phone": "phone",
+            "email": "email",
+            "password": "password",
+            "agree_terms": "terms",
+            "timezone": "timezone",
+            "country": "country",
+        }
+        return {mapping[name]: "" for name in names if name in mapping}
+    if isinstance(error, KeyError):
+        return {str(error.args[0]): ""}
+    return {}
+
+
+def now_iso(clock: Clock) -> str:
+    """Return the clock's time as ISO-8601, for consent records."""
+    moment: datetime = clock()
+    return moment.isoformat(timespec="seconds")

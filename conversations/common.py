@@ -1,0 +1,74 @@
+"""Commands every user has: /language, /help and /cancel outside a form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.i18n import LANGUAGES, current_translator
+from bot.services import Services
+from bot.ui import Button, CallbackData, Screen, ScreenRenderer, show
+
+FLOW = "lg"
+NATIVE_NAMES = {"en": "English", "es": "Español", "de": "Deutsch", "ru": "Русский"}
+"""Each language named in itself, so anyone can find their own."""
+
+
+@dataclass
+class CommonCommands:
+    """Language choice and help."""
+
+    services: Services
+
+    async def language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Offer every shipped language as a button."""
+        t = current_translator.get()
+        chat = update.effective_chat
+        assert chat is not None
+        buttons = [Button(NATIVE_NAMES[code], code) for code in LANGUAGES]
+        await show(
+            context.bot,
+            chat.id,
+            Screen(t("language.prompt"), rows=[buttons[:2], buttons[2:]]),
+            ScreenRenderer(FLOW, "1"),
+        )
+
+    async def choose(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Save the tapped language and confirm in it."""
+        query = update.callback_query
+        user = update.effective_user
+        assert query is not None
+        assert user is not None
+        data = CallbackData.decode(query.data)
+        if data is None or data.action not in LANGUAGES:
+            await query.answer()
+            return
+        await self.services.store.set_language(user.id, data.action)
+        t = self.services.catalogs.translator(data.action)
+        current_translator.set(t)
+        await query.answer(t.plain("language.saved_toast"))
+        await show(
+            context.bot,
+            query.message.chat.id if query.message else user.id,
+            Screen(t("language.saved", language=NATIVE_NAMES[data.action])),
+            ScreenRenderer(FLOW, "1"),
+            edit=query.message,  # type: ignore[arg-type]
+        )
+
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Explain what the bot does and which commands exist."""
+        t = current_translator.get()
+        chat = update.effective_chat
+        assert chat is not None
+        await show(context.bot, chat.id, Screen(t("help.text")), ScreenRenderer(FLOW, "1"))
+
+    def handlers(self) -> list[BaseHandler[Any, Any, Any]]:
+        """Return the handlers of the common commands."""
+        return [
+            CommandHandler("language", self.language),
+            CallbackQueryHandler(self.choose, pattern=f"^{FLOW}:"),
+            CommandHandler("help", self.help),
+        ]

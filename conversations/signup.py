@@ -1,0 +1,413 @@
+"""Customer sign-up: a ClickBook account created inside the chat.
+
+::
+
+    /start ──▶ WELCOME ──Start──▶ FIRST_NAME ▶ LAST_NAME ▶ EMAIL ▶ PHONE ▶ COUNTRY
+                                   ▶ TIMEZONE ▶ PASSWORD ▶ TERMS ▶ SUMMARY ──Confirm──▶ END
+                 (Back, edit from the summary and resume re-derive the step from the draft)
+
+The conversation state only mirrors the step derived from the draft (see
+:mod:`conversations.form`), so a state lost in a crash loses nothing: any message from a user
+with a draft resumes the form where it stands.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from pydantic import SecretStr
+from telegram import Message, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    ExtBot,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.domain import FieldError, check_password
+from bot.i18n import Translator, current_translator
+from bot.services import Services
+from bot.signup import Outcome, SignupService, Stage
+from bot.ui import Button, CallbackData, Screen, ScreenRenderer, show
+from conversations.fields import EmailField, NameField, PhoneField, error_message
+from conversations.form import (
+    ERROR_PREFIX,
+    Answer,
+    Field,
+    Form,
+    FormEngine,
+    FormSession,
+    Invalid,
+)
+from conversations.form import (
+    Outcome as FieldOutcome,
+)
+from conversations.pickers import CountryField, TimeZoneField
+
+log = logging.getLogger(__name__)
+
+FLOW = "su"
+
+
+class Step(StrEnum):
+    """The sign-up's conversation states: one per question, plus the summary."""
+
+    FIRST_NAME = "first_name"
+    LAST_NAME = "last_name"
+    EMAIL = "email"
+    PHONE = "phone"
+    COUNTRY = "country"
+    TIMEZONE = "timezone"
+    PASSWORD = "password"  # noqa: S105 - a step name, not a secret
+    TERMS = "terms"
+    SUMMARY = "summary"
+
+
+class PasswordField(Field):
+    """The ClickBook password: read, deleted from the chat at once, kept in memory only."""
+
+    sensitive = True
+
+    def __init__(self, services: Services) -> None:
+        super().__init__(Step.PASSWORD)
+        self.services = services
+
+    def title(self, t: Translator) -> str:
+        return t.plain("field.password")
+
+    def is_answered(self, session: FormSession) -> bool:
+        return self.services.vault.get(FLOW, session.user.id) is not None
+
+    def display(self, session: FormSession) -> str:
+        return "••••••••"
+
+    async def prompt(self, session: FormSession) -> Any:
+        return Screen(session.t("password.prompt"), new_message=True)
+
+    async def on_text(self, session: FormSession, text: str) -> FieldOutcome:
+        try:
+            password = check_password(text)
+        except FieldError as error:
+            return Invalid(error_message(session.t, error))
+        self.services.vault.put(FLOW, session.user.id, SecretStr(password))
+        return Answer(True, note=session.t("password.saved"))
+
+
+class TermsField(Field):
+    """Consent to ClickBook's terms; the time of consent is what is stored."""
+
+    def __init__(self, terms_url: str) -> None:
+        super().__init__(Step.TERMS)
+        self.terms_url = terms_url
+
+    def title(self, t: Translator) -> str:
+        return t.plain("field.terms")
+
+    def display(self, session: FormSession) -> str:
+        return session.t("terms.agreed", when=str(session.fields[self.key])[:16].replace("T", " "))
+
+    async def prompt(self, session: FormSession) -> Screen:
+        t = session.t
+        return Screen(
+            t("terms.prompt"),
+            rows=[
+                [Button(t.plain("terms.read"), url=self.terms_url)],
+                [Button(t.plain("terms.agree"), "agree")],
+            ],
+        )
+
+    async def on_action(self, session: FormSession, action: str) -> FieldOutcome | None:
+        if action == "agree":
+            return Answer(session.now.isoformat(timespec="seconds"))
+        return None
+
+
+@dataclass
+class SignupFlow:
+    """Wires the sign-up form to Telegram and to :class:`bot.signup.SignupService`."""
+
+    services: Services
+
+    def __post_init__(self) -> None:
+        settings = self.services.settings
+        self.signup = SignupService(
+            client=self.services.clickbook,
+            store=self.services.store,
+            clock=self.services.clock,
+            daily_limit=settings.signups_per_day,
+            first_retry=settings.registration_retry,
+        )
+        self.form = Form(
+            flow=FLOW,
+            fields=[
+                NameField(
+                    Step.FIRST_NAME,
+                    profile_attribute="first_name",
+                    title_key="field.first_name",
+                    prompt_key="name.first_prompt",
+                ),
+                NameField(
+                    Step.LAST_NAME,
+                    profile_attribute="last_name",
+                    title_key="field.last_name",
+                    prompt_key="name.last_prompt",
+                ),
+                EmailField(Step.EMAIL),
+                PhoneField(Step.PHONE, default_region=self.services.home_region),
+                CountryField(Step.COUNTRY),
+                TimeZoneField(
+                    Step.TIMEZONE,
+                    zones=self.services.clickbook.get_timezones,
+                    business_zone=settings.business_timezone,
+                ),
+                PasswordField(self.services),
+                TermsField(settings.terms_url),
+            ],
+            summary_title="summary.title",
+            confirm_label="summary.confirm",
+        )
+        self.engine = FormEngine(self.form, self._submit)
+
+    async def _session(self, update: Update) -> FormSession:
+        user = update.effective_user
+        chat = update.effective_chat
+        assert user is not None
+        assert chat is not None
+        store = self.services.store
+        draft = await store.get_draft(user.id, FLOW)
+        return FormSession(
+            flow=FLOW,
+            user=user,
+            chat_id=chat.id,
+            t=current_translator.get(),
+            store=store,
+            now=self.services.clock(),
+            fields=dict(draft.fields) if draft else {},
+            editing=draft.editing if draft else None,
+            services=self.services,
+            form=self.form,
+        )
+
+    def _state(self, session: FormSession) -> Step:
+        current = session.current()
+        return Step(current.key) if current is not None else Step.SUMMARY
+
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Step | int:
+        """Greet on /start; resume a draft; tell a registered user they are done."""
+        t = current_translator.get()
+        user = update.effective_user
+        chat = update.effective_chat
+        assert user is not None
+        assert chat is not None
+        registration = await self.services.store.get_registration(user.id)
+        if registration is not None and registration.state in ("active", "processed"):
+            await show(
+                context.bot,
+                chat.id,
+                Screen(
+                    t("start.registered", name=registration.full_name, email=registration.email),
+                    remove_reply_keyboard=True,
+                ),
+                ScreenRenderer(FLOW, "0"),
+            )
+            return ConversationHandler.END
+        if registration is not None and registration.state == "stub_created":
+            await context.bot.send_message(chat.id, t("start.pending"), parse_mode="HTML")
+            return ConversationHandler.END
+        session = await self._session(update)
+        if session.fields:
+            await self.engine.render(context.bot, session, notice=t("start.resume"))
+            return self._state(session)
+        nonce = await session.next_nonce()
+        await show(
+            context.bot,
+            chat.id,
+            Screen(
+                t("start.welcome", name=user.first_name) + "\n\n" + t("start.privacy"),
+                rows=[[Button(t.plain("start.begin"), "begin")]],
+            ),
+            ScreenRenderer(FLOW, nonce),
+        )
+        return Step.FIRST_NAME
+
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Step | int:
+        """Route any input of a user inside the sign-up to the form engine."""
+        session = await self._session(update)
+        if not session.fields:
+            return await self.start(update, context)
+        query = update.callback_query
+        data = CallbackData.decode(query.data if query else None)
+        if (
+            query is not None
+            and data is not None
+            and data.action == "begin"
+            and data.nonce == session.nonce
+        ):
+            await query.answer()
+            await self.engine.render(context.bot, session, edit=query.message)  # type: ignore[arg-type]
+            return self._state(session)
+        current = session.current()
+        message = update.message
+        if getattr(current, "sensitive", False) and message is not None and message.text:
+            await _delete_quietly(message)
+        ended = await self.engine.handle(update, context.bot, session)
+        return ConversationHandler.END if ended else self._state(session)
+
+    async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+        """Leave the form on /cancel; the draft stays for later."""
+        chat = update.effective_chat
+        assert chat is not None
+        t = current_translator.get()
+        await show(
+            context.bot,
+            chat.id,
+            Screen(t("form.cancelled"), remove_reply_keyboard=True),
+            ScreenRenderer(FLOW, "0"),
+        )
+        return ConversationHandler.END
+
+    async def _submit(
+        self, session: FormSession, bot: ExtBot[Any], screen_message: Message | None
+    ) -> bool:
+        t = session.t
+        password = self.services.vault.get(FLOW, session.user.id)
+        if password is None:
+            await self.engine.render(bot, session, notice=t("password.again"))
+            return False
+        progress_message = screen_message
+
+        async def progress(stage: Stage) -> None:
+            nonlocal progress_message
+            await _chat_action(bot, session.chat_id)
+            progress_message = await show(
+                bot,
+                session.chat_id,
+                Screen(t(f"submit.{stage.value}")),
+                ScreenRenderer(FLOW, session.nonce),
+                edit=progress_message,
+            )
+
+        result = await self.signup.submit(
+            telegram_id=session.user.id,
+            chat_id=session.chat_id,
+            language=t.language,
+            fields=session.fields,
+            password=password,
+            progress=progress,
+        )
+        outcome = result.outcome
+        if outcome in (Outcome.DONE, Outcome.ACTIVE):
+            self.services.vault.forget(FLOW, session.user.id)
+            await self.services.store.delete_draft(session.user.id, FLOW)
+            await show(
+                bot,
+                session.chat_id,
+                Screen(t(f"submit.{outcome.value}", name=result.name)),
+                ScreenRenderer(FLOW, "0"),
+                edit=progress_message,
+            )
+            return True
+        if outcome == Outcome.PENDING:
+            await show(
+                bot,
+                session.chat_id,
+                Screen(t("submit.pending")),
+                ScreenRenderer(FLOW, "0"),
+                edit=progress_message,
+            )
+            return True
+        if outcome in (Outcome.FIELD_ERRORS, Outcome.EMAIL_TAKEN):
+            errors = result.field_errors or {"email": ""}
+            for key, detail in errors.items():
+                if key == Step.PASSWORD:
+                    self.services.vault.forget(FLOW, session.user.id)
+                else:
+                    await session.forget(key)
+                message_key = (
+                    "submit.email_taken"
+                    if outcome == Outcome.EMAIL_TAKEN
+                    else "submit.field_error"
+                )
+                await session.save(ERROR_PREFIX + key, "⚠️ " + t(message_key, detail=detail or "—"))
+            await self.engine.render(bot, session, notice=t("submit.fix_fields"))
+            return False
+        await self.engine.render(bot, session, notice=t(f"submit.{outcome.value}"))
+        return False
+
+    async def finish_pending(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Job: finish stored stubs whose retry is due and tell their users."""
+        vault = self.services.vault
+        results = await self.signup.finish_due(lambda user_id: vault.get(FLOW, user_id))
+        for record, result in results:
+            t = self.services.catalogs.translator(record.language)
+            if result.outcome in (Outcome.DONE, Outcome.ACTIVE):
+                vault.forget(FLOW, record.telegram_id)
+                await self.services.store.delete_draft(record.telegram_id, FLOW)
+                text = t(f"submit.{result.outcome.value}", name=result.name)
+            elif result.outcome == Outcome.EXPIRED:
+                text = t("submit.expired")
+            else:
+                continue
+            try:
+                await context.bot.send_message(record.chat_id, text, parse_mode="HTML")
+            except TelegramError as error:
+                log.info(
+                    "could not tell user %s about their registration: %s",
+                    record.telegram_id,
+                    error,
+                )
+
+    def handlers(self) -> list[BaseHandler[Any, Any, Any]]:
+        """Return the sign-up's conversation handler."""
+        routed = [
+            CallbackQueryHandler(self.on_update, pattern=f"^{FLOW}:"),
+            MessageHandler(
+                filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
+                self.on_update,
+            ),
+        ]
+        with warnings.catch_warnings():
+            # Mixing text and buttons needs per_message=False; PTB warns about exactly that.
+            warnings.filterwarnings(
+                "ignore", message=".*per_message=False", category=PTBUserWarning
+            )
+            conversation = ConversationHandler(
+                entry_points=[
+                    CommandHandler("start", self.start, filters.ChatType.PRIVATE),
+                    *routed,
+                ],
+                states={step: list(routed) for step in Step},
+                fallbacks=[
+                    CommandHandler("start", self.start),
+                    CommandHandler("cancel", self.cancel),
+                ],
+                name="signup",
+                persistent=True,
+                allow_reentry=True,
+            )
+        return [conversation]
+
+
+async def _delete_quietly(message: Message) -> None:
+    try:
+        await message.delete()
+    except TelegramError as error:
+        log.warning("could not delete a password message: %s", error)
+
+
+async def _chat_action(bot: Any, chat_id: int) -> None:
+    try:
+        await bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except TelegramError as error:
+        log.info("chat action failed (not fatal): %s", error)
