@@ -1,0 +1,135 @@
+"""The ``clickbot`` command: ``run``, ``demo``, ``sandbox``, ``bench`` and ``secret``.
+
+Operator-facing output here is English on purpose: the catalogs in ``locales/`` are for what
+Telegram users see, and the operator reads logs and docs in English anyway.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import Settings, SettingsError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clickbot",
+        description="A Telegram bot that signs customers up for ClickBook and invites clients.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run", help="run the bot (polling, or a webhook when CLICKBOT_WEBHOOK_URL is set)"
+    )
+    run.add_argument("--env-file", type=Path, default=Path(".env"), help="default: .env")
+
+    demo = commands.add_parser(
+        "demo", help="the whole bot in the terminal: no token, no account, no network"
+    )
+    demo.add_argument("--database", type=Path, default=None, help="default: a temporary file")
+    demo.add_argument("--language", default="en", help="the simulated user's Telegram language")
+    demo.add_argument("--name", default="Ann Lee", help="the simulated user's Telegram name")
+
+    sandbox = commands.add_parser("sandbox", help="serve the ClickBook sandbox on this machine")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8099)
+    sandbox.add_argument("--staff-email", default=None)
+    sandbox.add_argument("--staff-password", default=None)
+    sandbox.add_argument("--api-key", default=None)
+
+    bench = commands.add_parser("bench", help="measure sign-ups/s, updates/s and latency")
+    bench.add_argument("--users", type=int, default=200, help="simulated customers (default 200)")
+    bench.add_argument("--concurrency", type=int, default=50, help="customers at once")
+
+    commands.add_parser("secret", help="print a new CLICKBOT_SECRET_KEY")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``clickbot`` command line; return the process exit code."""
+    args = _parser().parse_args(argv)
+    if args.command == "sandbox":
+        return _sandbox(args)
+    if args.command == "demo":
+        from bot.demo import run_demo
+
+        return asyncio.run(
+            run_demo(
+                database=args.database,
+                language=args.language,
+                name=args.name,
+                interactive=sys.stdin.isatty(),
+            )
+        )
+    if args.command == "bench":
+        from bot.bench import run_bench
+
+        return asyncio.run(run_bench(users=args.users, concurrency=args.concurrency))
+    if args.command == "secret":
+        from cryptography.fernet import Fernet
+
+        print(Fernet.generate_key().decode())  # noqa: T201
+        return 0
+    return _run(args)
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    from bot.sandbox.clickbook import SandboxConfig, sandbox_urls, serve
+
+    overrides = {
+        key: value
+        for key, value in {
+            "staff_email": args.staff_email,
+            "staff_password": args.staff_password,
+            "api_key": args.api_key,
+        }.items()
+        if value is not None
+    }
+    config = SandboxConfig(**overrides)
+
+    def ready(origin: str) -> None:
+        urls = sandbox_urls(origin)
+        lines = [
+            f"ClickBook sandbox listening on {origin}",
+            "Configure the bot with:",
+            f"  CLICKBOT_CLICKBOOK_URL={urls.api_url}",
+            f"  CLICKBOT_CLICKBOOK_AUTH_URL={urls.auth_url}",
+            f"  CLICKBOT_CLICKBOOK_LOGOUT_URL={urls.logout_url}",
+            f"  CLICKBOT_CLICKBOOK_API_KEY={config.api_key}",
+            f"Seeded staff account: {config.staff_email} / {config.staff_password}",
+            f"Sandbox controls: {origin}/_sandbox/state, /_sandbox/outbox",
+            "Press Ctrl+C to stop.",
+        ]
+        print("\n".join(lines), flush=True)  # noqa: T201
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(config, host=args.host, port=args.port, ready=ready))
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        settings = Settings.from_env(dotenv=args.env_file)
+    except SettingsError as error:
+        for problem in error.problems:
+            print(f"clickbot: {problem}", file=sys.stderr)  # noqa: T201
+        return 2
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if settings.telegram_token is None:
+        print(  # noqa: T201
+            "clickbot: CLICKBOT_TELEGRAM_TOKEN: required to run the bot "
+            "(try `clickbot demo` to use it without one)",
+            file=sys.stderr,
+        )
+        return 2
+    from bot.runner import run_production
+
+    return run_production(settings)

@@ -1,0 +1,166 @@
+"""The whole bot with both outside worlds simulated in one process.
+
+The Telegram emulator plays the users, the ClickBook sandbox plays ClickBook, and in between
+runs the real application from :func:`bot.app.build_application` on a real SQLite file. The
+terminal demo, the benchmark and the flow tests all stand on this, so what they exercise is
+exactly what production runs.
+
+Each user action is delivered straight to ``Application.process_update`` and awaited, so when
+``await user.send(...)`` returns, the bot has finished answering: no polling, no sleeping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from telegram import Update
+from telegram.ext import Application
+from telegram.request import HTTPXRequest
+
+from bot.app import build_application
+from bot.clickbook import ClickBookClient
+from bot.clock import Clock, utc_now
+from bot.config import Settings
+from bot.i18n import Catalogs, load_catalogs
+from bot.sandbox.clickbook import SandboxConfig, SandboxTransport, create_app, sandbox_urls
+from bot.sandbox.telegram import TelegramEmulator
+from bot.services import Services
+from bot.storage import Store
+from bot.vault import PasswordVault
+
+TOKEN = "123456:SANDBOX-TOKEN"  # noqa: S105 - the emulator's, worthless outside it
+CLICKBOOK_ORIGIN = "http://clickbook.sandbox"
+TELEGRAM_ORIGIN = "http://telegram.sandbox"
+
+
+@dataclass
+class World:
+    """An emulated Telegram, a sandboxed ClickBook and the real bot between them."""
+
+    settings: Settings
+    database: Path
+    clock: Clock
+    catalogs: Catalogs
+    emulator: TelegramEmulator
+    sandbox: Any
+    """The ClickBook sandbox's ASGI app; ``sandbox.state.sandbox`` is its state."""
+    vault: PasswordVault = field(default_factory=PasswordVault)
+    store: Store | None = None
+    client: ClickBookClient | None = None
+    application: Application[Any, Any, Any, Any, Any, Any] | None = None
+    rate_limiter: bool = False
+    _http: httpx.AsyncClient | None = None
+
+    @classmethod
+    async def create(
+        cls,
+        database: Path,
+        *,
+        settings: Settings | None = None,
+        clock: Clock = utc_now,
+        sandbox_clock: Callable[[], datetime] | None = None,
+        sandbox_config: SandboxConfig | None = None,
+        rate_limiter: bool = False,
+    ) -> World:
+        """Build the world and start the bot in it."""
+        urls = sandbox_urls(CLICKBOOK_ORIGIN)
+        config = sandbox_config or SandboxConfig()
+        base = settings or Settings()
+        settings = base.model_copy(
+            update={
+                "clickbook_auth_url": urls.auth_url,
+                "clickbook_logout_url": urls.logout_url,
+                "clickbook_api_key": config.api_key,
+                "database": database,
+                "telegram_api_url": TELEGRAM_ORIGIN,
+            }
+        )
+        world = cls(
+            settings=settings,
+            database=database,
+            clock=clock,
+            catalogs=load_catalogs(),
+            emulator=TelegramEmulator(token=TOKEN, bot_username="clickbook_demo_bot"),
+            sandbox=create_app(config, clock=sandbox_clock)
+            if sandbox_clock
+            else create_app(config),
+            rate_limiter=rate_limiter,
+        )
+        await world.start()
+        return world
+
+    async def start(self) -> None:
+        """Open the database and the ClickBook client, then start a fresh application."""
+        urls = sandbox_urls(CLICKBOOK_ORIGIN)
+        self.store = await Store.open(self.database)
+        self._http = httpx.AsyncClient(transport=SandboxTransport(self.sandbox))
+        self.client = ClickBookClient(
+            api_url=urls.api_url,
+            auth_url=urls.auth_url,
+            logout_url=urls.logout_url,
+            api_key=self.settings.clickbook_api_key,
+            http=self._http,
+        )
+        services = Services(
+            settings=self.settings,
+            store=self.store,
+            clickbook=self.client,
+            catalogs=self.catalogs,
+            clock=self.clock,
+            vault=self.vault,
+        )
+        request = HTTPXRequest(httpx_kwargs={"transport": self.emulator.transport()})
+        self.application = build_application(
+            services,
+            token=TOKEN,
+            base_url=f"{TELEGRAM_ORIGIN}/bot",
+            request=request,
+            updates_request=HTTPXRequest(httpx_kwargs={"transport": self.emulator.transport()}),
+            rate_limiter=self.rate_limiter,
+        )
+        await self.application.initialize()
+        if self.application.post_init is not None:
+            await self.application.post_init(self.application)
+        self.emulator.deliver_to(self._deliver)
+
+    async def _deliver(self, payload: dict[str, Any]) -> None:
+        application = self.application
+        assert application is not None, "the bot is stopped"
+        await application.process_update(Update.de_json(payload, application.bot))
+
+    async def stop(self, *, crash: bool = False) -> None:
+        """Stop the bot; ``crash`` skips the final persistence flush, as a kill would."""
+        application = self.application
+        if application is None:
+            return
+        if not crash:
+            await application.update_persistence()
+        if crash:
+            application.persistence = None  # a killed process writes nothing more
+        await application.shutdown()
+        self.application = None
+        assert self.client is not None
+        assert self.store is not None
+        assert self._http is not None
+        await self.client.aclose()
+        await self._http.aclose()
+        await self.store.close()
+        self.vault = PasswordVault()  # a new process remembers no password
+
+    async def restart(self, *, crash: bool = False) -> None:
+        """Stop the bot and start a new one on the same database; memory is lost."""
+        await self.stop(crash=crash)
+        await self.start()
+
+    async def run_jobs(self) -> None:
+        """Run every background job once, as the scheduler would when they are due."""
+        application = self.application
+        assert application is not None
+        assert application.job_queue is not None
+        for job in application.job_queue.jobs():
+            await job.run(application)
