@@ -119,9 +119,9 @@ class Demo:
         self.show_new()
         return True
 
-    def print_sandbox_state(self) -> None:
+    async def print_sandbox_state(self) -> None:
         """Print the sandbox's users, stubs and client files (never passwords)."""
-        state = self.world.sandbox.state.sandbox.snapshot()
+        state = await self.world.clickbook_state()
         self.print("— ClickBook sandbox —")
         self.print(json.dumps(state, indent=2, ensure_ascii=False, default=str))
 
@@ -168,7 +168,7 @@ async def run_demo(
                     if not await demo.act(line):
                         break
             if not interactive:
-                demo.print_sandbox_state()
+                await demo.print_sandbox_state()
         finally:
             await world.stop()
     return 0

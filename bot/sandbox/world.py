@@ -157,6 +157,27 @@ class World:
         await self.stop(crash=crash)
         await self.start()
 
+    async def control(self, method: str, path: str, payload: Any = None) -> Any:
+        """Call one of the sandbox's ``/_sandbox/`` controls and return its JSON answer."""
+        assert self._http is not None, "the world is stopped"
+        response = await self._http.request(method, f"{CLICKBOOK_ORIGIN}{path}", json=payload)
+        response.raise_for_status()
+        return response.json()
+
+    async def clickbook_state(self) -> Any:
+        """Return the sandbox's users, stubs and client files (never passwords)."""
+        return await self.control("GET", "/_sandbox/state")
+
+    async def fail_clickbook(
+        self, operation: str, kind: str, *, times: int = 1, **extra: Any
+    ) -> None:
+        """Make the next ``times`` calls of a ClickBook operation fail in the given way."""
+        await self.control(
+            "POST",
+            "/_sandbox/faults",
+            {"operation": operation, "kind": kind, "times": times, **extra},
+        )
+
     async def run_jobs(self) -> None:
         """Run every background job once, as the scheduler would when they are due."""
         application = self.application

@@ -1,0 +1,131 @@
+"""Play a customer through the sign-up, and read what they see in terms of catalog keys."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.domain.countries import country_name
+from bot.i18n import Translator
+from bot.sandbox.world import World
+
+TAG = re.compile(r"<[^>]+>")
+
+
+def visible(rendered_html: str) -> str:
+    """Return what Telegram shows for a catalog string rendered as HTML."""
+    return html.unescape(TAG.sub("", rendered_html)).strip()
+
+
+@dataclass
+class Customer:
+    """A simulated Telegram user plus what a complete sign-up needs."""
+
+    world: World
+    actor: Any
+    language: str = "en"
+    email: str = "ann.lee@example.com"
+    password: str = "Secret123"
+    answers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def t(self) -> Translator:
+        """The catalog of the customer's language."""
+        return self.world.catalogs.translator(self.language)
+
+    def sees(self, key: str, **params: Any) -> bool:
+        """Tell whether the newest bot message contains the catalog text of ``key``."""
+        return visible(self.t(key, **params)) in self.actor.last.text
+
+    def assert_sees(self, key: str, **params: Any) -> None:
+        """Fail with the transcript's newest message when ``key``'s text is not shown."""
+        expected = visible(self.t(key, **params))
+        assert expected in self.actor.last.text, (
+            f"expected {key!r} ({expected!r}) in the newest message:\n{self.actor.last.text}"
+        )
+
+    def label(self, key: str, **params: Any) -> str:
+        """Return the button label of a catalog key."""
+        return self.t.plain(key, **params)
+
+    async def tap(self, key: str, **params: Any) -> None:
+        """Tap the button labelled with a catalog key."""
+        await self.actor.tap(self.label(key, **params))
+
+    async def send(self, text: str) -> None:
+        """Type a message."""
+        await self.actor.send(text)
+
+    async def start(self) -> None:
+        """Send /start and tap Start."""
+        await self.send("/start")
+        await self.tap("start.begin")
+
+    async def fill_to(self, stop_before: str | None = None) -> None:
+        """Answer every question up to (not including) the field ``stop_before``."""
+        steps = [
+            ("first_name", self._first_name),
+            ("last_name", self._last_name),
+            ("email", self._email),
+            ("phone", self._phone),
+            ("country", self._country),
+            ("timezone", self._timezone),
+            ("password", self._password),
+            ("terms", self._terms),
+        ]
+        for name, step in steps:
+            if name == stop_before:
+                return
+            await step()
+
+    async def _first_name(self) -> None:
+        await self.send(self.answers.get("first_name", "Ann"))
+
+    async def _last_name(self) -> None:
+        await self.send(self.answers.get("last_name", "Lee"))
+
+    async def _email(self) -> None:
+        await self.send(self.email)
+        await self.tap("email.yes")
+
+    async def _phone(self) -> None:
+        await self.actor.press(self.label("phone.share"))
+
+    async def _country(self) -> None:
+        await self.actor.tap(
+            self.answers.get("country_button") or country_name("AU", self.language)
+        )
+
+    async def _timezone(self) -> None:
+        await self.actor.tap(self.answers.get("zone_button", "Sydney"))
+        await self.tap("timezone.yes")
+
+    async def _password(self) -> None:
+        await self.send(self.password)
+
+    async def _terms(self) -> None:
+        await self.tap("terms.agree")
+
+    async def sign_up(self) -> None:
+        """Go from /start to a created account."""
+        await self.start()
+        await self.fill_to()
+        await self.tap("summary.confirm")
+
+
+def customer(
+    world: World,
+    *,
+    language: str = "en",
+    first_name: str = "Ann",
+    last_name: str = "Lee",
+    phone: str = "+61412345678",
+    **kwargs: Any,
+) -> Customer:
+    """Create a simulated Telegram user and wrap it as a :class:`Customer`."""
+    actor = world.emulator.user(
+        first_name=first_name, last_name=last_name, language_code=language, phone=phone
+    )
+    return Customer(world=world, actor=actor, language=language, **kwargs)
