@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``clickbot`` command line; return the process exit code."""
+    os.environ.setdefault("PTB_TIMEDELTA", "1")  # PTB's int time periods are deprecated (22.2)
     args = _parser().parse_args(argv)
     if args.command == "sandbox":
         return _sandbox(args)
@@ -120,9 +121,9 @@ def _run(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(f"clickbot: {problem}", file=sys.stderr)  # noqa: T201
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from bot.runner import configure_logging, run_production
+
+    configure_logging(settings.log_level)
     if settings.telegram_token is None:
         print(  # noqa: T201
             "clickbot: CLICKBOT_TELEGRAM_TOKEN: required to run the bot "
@@ -130,6 +131,4 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    from bot.runner import run_production
-
     return run_production(settings)
