@@ -170,6 +170,7 @@ class SignupService:
             log.exception("SETUSERFIELDS failed for user %s", telegram_id)
             return Result(Outcome.UNAVAILABLE)
         full_name = f"{registration.first_name} {registration.last_name}"
+        now = self.clock()
         await self.store.create_registration(
             telegram_id,
             chat_id=chat_id,
@@ -177,7 +178,9 @@ class SignupService:
             email=registration.email,
             full_name=full_name,
             language=language,
-            now=self.clock(),
+            now=now,
+            # Due only if this submission dies halfway; the background job must not race it.
+            next_attempt_at=now + self.first_retry,
         )
         return await self._finish(telegram_id, registration.email, full_name, password, progress)
 
