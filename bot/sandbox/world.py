@@ -11,7 +11,8 @@ Each user action is delivered straight to ``Application.process_update`` and awa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -54,6 +55,10 @@ class World:
     client: ClickBookClient | None = None
     application: Application[Any, Any, Any, Any, Any, Any] | None = None
     rate_limiter: bool = False
+    clickbook_timeout: float = 15.0
+    """Seconds the bot's ClickBook client waits for an answer (a longer ``delay`` times out)."""
+    clickbook_sleep: Callable[[float], Awaitable[object]] | None = None
+    """The client's backoff sleep between retries; tests pass a no-op to skip the waits."""
     _http: httpx.AsyncClient | None = None
 
     @classmethod
@@ -66,8 +71,14 @@ class World:
         sandbox_clock: Callable[[], datetime] | None = None,
         sandbox_config: SandboxConfig | None = None,
         rate_limiter: bool = False,
+        clickbook_timeout: float = 15.0,
+        clickbook_sleep: Callable[[float], Awaitable[object]] | None = None,
     ) -> World:
-        """Build the world and start the bot in it."""
+        """Build the world and start the bot in it.
+
+        ``clickbook_timeout`` and ``clickbook_sleep`` configure the bot's ClickBook client, so
+        tests can time a ``delay`` fault out quickly and skip the real backoff waits.
+        """
         urls = sandbox_urls(CLICKBOOK_ORIGIN)
         config = sandbox_config or SandboxConfig()
         base = settings or Settings()
@@ -90,6 +101,8 @@ class World:
             if sandbox_clock
             else create_app(config),
             rate_limiter=rate_limiter,
+            clickbook_timeout=clickbook_timeout,
+            clickbook_sleep=clickbook_sleep,
         )
         await world.start()
         return world
@@ -105,6 +118,8 @@ class World:
             logout_url=urls.logout_url,
             api_key=self.settings.clickbook_api_key,
             http=self._http,
+            timeout=self.clickbook_timeout,
+            sleep=self.clickbook_sleep or asyncio.sleep,
         )
         services = Services(
             settings=self.settings,
