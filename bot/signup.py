@@ -21,8 +21,10 @@ from pydantic import SecretStr, ValidationError
 
 from bot.clickbook import (
     ClickBookClient,
+    ClickBookCredentialsError,
     ClickBookError,
     ClickBookExpiredError,
+    ClickBookLockedOutError,
     ClickBookNotFoundError,
     ClickBookTransportError,
     ClickBookValidationError,
@@ -93,11 +95,26 @@ class Result:
 Progress = Callable[[Stage], Awaitable[None]]
 
 
+NAME_CHARACTERS_FOR_CLICKBOOK = {
+    ord("\u2010"): "-",
+    ord("\u2011"): "-",
+    ord("\u200c"): None,
+    ord("\u200d"): None,
+}
+"""Characters the name parser accepts but ClickBook refuses: Unicode hyphens become "-", and
+the invisible joiners (Persian and Indic spellings) are dropped rather than refused."""
+
+
+def clickbook_name(name: str) -> str:
+    """Return ``name`` in the characters ClickBook's name fields take."""
+    return name.translate(NAME_CHARACTERS_FOR_CLICKBOOK)
+
+
 def build_registration(fields: Mapping[str, Any], password: SecretStr) -> Registration:
     """Turn a finished draft into ClickBook's NewUserRegistration."""
     return Registration(
-        first_name=fields["first_name"],
-        last_name=fields["last_name"],
+        first_name=clickbook_name(fields["first_name"]),
+        last_name=clickbook_name(fields["last_name"]),
         phone=fields["phone"],
         mobile=None,
         email=fields["email"],
@@ -163,6 +180,9 @@ class SignupService:
             stub_id = await self.client.register_user(registration)
         except ClickBookValidationError as error:
             return _validation_result(error)
+        except ValueError as error:
+            # Raised before sending: the draft's zone left ClickBook's list since it was chosen.
+            return Result(Outcome.FIELD_ERRORS, field_errors={"timezone": str(error)})
         except ClickBookTransportError as error:
             uncertain = not _certainly_undelivered(error)
             return Result(Outcome.UNCERTAIN if uncertain else Outcome.UNAVAILABLE)
@@ -213,6 +233,10 @@ class SignupService:
         await progress(Stage.SIGNING_IN)
         try:
             session = await self.client.login(email, password.get_secret_value())
+        except (ClickBookCredentialsError, ClickBookLockedOutError) as error:
+            # The account exists; retrying a refused sign-in would only lock it out.
+            log.warning("sign-in of user %s refused: %s", telegram_id, type(error).__name__)
+            return Result(Outcome.ACTIVE, name=full_name)
         except ClickBookError as error:
             await self._schedule_retry(record, error)
             return Result(Outcome.PENDING, name=full_name)
@@ -272,7 +296,11 @@ def _validation_result(error: ClickBookValidationError) -> Result:
 
 def _local_errors(error: Exception) -> dict[str, str]:
     if isinstance(error, ValidationError):
-        names = {str(item["loc"][0]) for item in error.errors() if item.get("loc")}
+        messages: dict[str, str] = {}
+        for item in error.errors():
+            if item.get("loc"):
+                message = str(item.get("msg", "")).removeprefix("Value error, ")
+                messages.setdefault(str(item["loc"][0]), message)
         mapping = {
             "first_name": "first_name",
             "last_name": "last_name",
@@ -283,7 +311,7 @@ def _local_errors(error: Exception) -> dict[str, str]:
             "timezone": "timezone",
             "country": "country",
         }
-        return {mapping[name]: "" for name in names if name in mapping}
+        return {mapping[name]: message for name, message in messages.items() if name in mapping}
     if isinstance(error, KeyError):
         return {str(error.args[0]): ""}
     return {}
