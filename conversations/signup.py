@@ -58,6 +58,8 @@ from conversations.pickers import CountryField, TimeZoneField
 log = logging.getLogger(__name__)
 
 FLOW = "su"
+UNCERTAIN_EMAIL = "uncertain_email"
+"""Scratch: the email of a submission whose answer never came (its stub may exist)."""
 
 
 class Step(StrEnum):
@@ -243,6 +245,14 @@ class SignupFlow:
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Step | int:
         """Route any input of a user inside the sign-up to the form engine."""
+        user = update.effective_user
+        assert user is not None
+        registration = await self.services.store.get_registration(user.id)
+        if registration is not None and registration.state != "failed":
+            # Submitted already: the form must not be offered (and sent) a second time.
+            if update.callback_query is not None:
+                await _answer_quietly(update)
+            return await self.start(update, context)
         session = await self._session(update)
         if not session.fields:
             return await self.start(update, context)
@@ -307,9 +317,11 @@ class SignupFlow:
             progress=progress,
         )
         outcome = result.outcome
+        store = self.services.store
         if outcome in (Outcome.DONE, Outcome.ACTIVE):
             self.services.vault.forget(FLOW, session.user.id)
-            await self.services.store.delete_draft(session.user.id, FLOW)
+            await store.delete_draft(session.user.id, FLOW)
+            await store.mark_registration_user_notified(session.user.id, self.services.clock())
             await show(
                 bot,
                 session.chat_id,
@@ -327,37 +339,71 @@ class SignupFlow:
                 edit=progress_message,
             )
             return True
-        if outcome in (Outcome.FIELD_ERRORS, Outcome.EMAIL_TAKEN):
-            errors = result.field_errors or {"email": ""}
-            for key, detail in errors.items():
-                if key == Step.PASSWORD:
-                    self.services.vault.forget(FLOW, session.user.id)
-                else:
-                    await session.forget(key)
-                message_key = (
-                    "submit.email_taken"
-                    if outcome == Outcome.EMAIL_TAKEN
-                    else "submit.field_error"
-                )
-                await session.save(ERROR_PREFIX + key, "⚠️ " + t(message_key, detail=detail or "—"))
-            await self.engine.render(bot, session, notice=t("submit.fix_fields"))
+        if outcome == Outcome.EMAIL_TAKEN:
+            # After a submission whose answer was lost, the address is most likely taken by
+            # that very registration, which nobody can finish now: say so, not "sign in".
+            earlier = session.scratch(UNCERTAIN_EMAIL)
+            taken_key = (
+                "submit.uncertain_taken"
+                if earlier and earlier == session.fields.get("email")
+                else "submit.email_taken"
+            )
+            await self._send_back(session, {"email": t(taken_key)})
+            await self.engine.render(
+                bot, session, edit=progress_message, notice=t("submit.fix_fields")
+            )
             return False
-        await self.engine.render(bot, session, notice=t(f"submit.{outcome.value}"))
+        if outcome == Outcome.FIELD_ERRORS and result.field_errors:
+            await self._send_back(
+                session,
+                {
+                    key: t("submit.field_error", detail=detail or "—")
+                    for key, detail in result.field_errors.items()
+                },
+            )
+            await self.engine.render(
+                bot, session, edit=progress_message, notice=t("submit.fix_fields")
+            )
+            return False
+        if outcome == Outcome.FIELD_ERRORS:
+            # Rejected without naming a field: keep every answer and show the summary again.
+            notice = t("submit.rejected")
+        else:
+            notice = t(f"submit.{outcome.value}")
+        if outcome == Outcome.UNCERTAIN:
+            await session.set_scratch(UNCERTAIN_EMAIL, session.fields.get("email"))
+        await self.engine.render(bot, session, edit=progress_message, notice=notice)
         return False
+
+    async def _send_back(self, session: FormSession, errors: dict[str, str]) -> None:
+        """Forget the answers ClickBook refused and keep why, so the form asks for them again."""
+        for key, message in errors.items():
+            if key == Step.PASSWORD:
+                self.services.vault.forget(FLOW, session.user.id)
+            else:
+                await session.forget(key)
+            await session.save(ERROR_PREFIX + key, "⚠️ " + message)
 
     async def finish_pending(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Job: finish stored stubs whose retry is due and tell their users."""
         vault = self.services.vault
         results = await self.signup.finish_due(lambda user_id: vault.get(FLOW, user_id))
+        store = self.services.store
         for record, result in results:
             t = self.services.catalogs.translator(record.language)
             if result.outcome in (Outcome.DONE, Outcome.ACTIVE):
                 vault.forget(FLOW, record.telegram_id)
-                await self.services.store.delete_draft(record.telegram_id, FLOW)
+                await store.delete_draft(record.telegram_id, FLOW)
                 text = t(f"submit.{result.outcome.value}", name=result.name)
             elif result.outcome == Outcome.EXPIRED:
                 text = t("submit.expired")
             else:
+                continue
+            # The final word goes out once: an account activated without the password (after
+            # a restart) stays "processed", and must not be announced on every run.
+            if not await store.mark_registration_user_notified(
+                record.telegram_id, self.services.clock()
+            ):
                 continue
             try:
                 await context.bot.send_message(record.chat_id, text, parse_mode="HTML")
@@ -397,6 +443,16 @@ class SignupFlow:
                 allow_reentry=True,
             )
         return [conversation]
+
+
+async def _answer_quietly(update: Update) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.answer()
+    except TelegramError as error:
+        log.info("could not answer a callback query: %s", error)
 
 
 async def _delete_quietly(message: Message) -> None:
