@@ -63,8 +63,13 @@ class Customer:
         await self.send("/start")
         await self.tap("start.begin")
 
-    async def fill_to(self, stop_before: str | None = None) -> None:
-        """Answer every question up to (not including) the field ``stop_before``."""
+    async def fill_to(
+        self, stop_before: str | None = None, *, start_at: str | None = None
+    ) -> None:
+        """Answer every question up to (not including) the field ``stop_before``.
+
+        ``start_at`` skips the questions before that field (to continue a resumed sign-up).
+        """
         steps = [
             ("first_name", self._first_name),
             ("last_name", self._last_name),
@@ -75,6 +80,9 @@ class Customer:
             ("password", self._password),
             ("terms", self._terms),
         ]
+        names = [name for name, _ in steps]
+        if start_at is not None:
+            steps = steps[names.index(start_at) :]
         for name, step in steps:
             if name == stop_before:
                 return
