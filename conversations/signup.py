@@ -95,7 +95,12 @@ class PasswordField(Field):
         return "••••••••"
 
     async def prompt(self, session: FormSession) -> Any:
-        return Screen(session.t("password.prompt"), new_message=True)
+        t = session.t
+        text = t("password.prompt")
+        if session.fields.get(self.key) and not self.is_answered(session):
+            # Given before a restart emptied the vault: say why it is asked again.
+            text = t("password.again") + "\n\n" + text
+        return Screen(text, new_message=True)
 
     async def on_text(self, session: FormSession, text: str) -> FieldOutcome:
         try:
@@ -261,9 +266,11 @@ class SignupFlow:
         if (
             query is not None
             and data is not None
-            and data.action == "begin"
             and data.nonce == session.nonce
+            and (data.action == "begin" or (data.action == "confirm" and session.current()))
         ):
+            # Start, or Confirm on a summary whose form is no longer complete (a restart lost
+            # the password): show the step that is due, which is not a stale tap.
             await query.answer()
             await self.engine.render(context.bot, session, edit=query.message)  # type: ignore[arg-type]
             return self._state(session)
@@ -293,7 +300,7 @@ class SignupFlow:
         t = session.t
         password = self.services.vault.get(FLOW, session.user.id)
         if password is None:
-            await self.engine.render(bot, session, notice=t("password.again"))
+            await self.engine.render(bot, session)
             return False
         progress_message = screen_message
 
@@ -380,8 +387,7 @@ class SignupFlow:
         for key, message in errors.items():
             if key == Step.PASSWORD:
                 self.services.vault.forget(FLOW, session.user.id)
-            else:
-                await session.forget(key)
+            await session.forget(key)
             await session.save(ERROR_PREFIX + key, "⚠️ " + message)
 
     async def finish_pending(self, context: ContextTypes.DEFAULT_TYPE) -> None:
