@@ -16,11 +16,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from bot.i18n import LANGUAGES
+
 PREFIX = "CLICKBOT_"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_CLICKBOOK_URL = "https://clickbook.net/wsapi/latest/"
 DEFAULT_CLICKBOOK_AUTH_URL = "https://www.clickbook.net/auth/auth.nsf/LoginOK"
 DEFAULT_CLICKBOOK_LOGOUT_URL = "https://www.clickbook.net/names.nsf"
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+"""What Telegram accepts as a webhook ``secret_token``."""
 
 
 class SettingsError(Exception):
@@ -77,7 +81,25 @@ class Settings(BaseModel):
             raise ValueError(f"unknown IANA time zone {value!r}") from None
         return value
 
-    @field_validator("telegram_api_url", "clickbook_url", "clickbook_auth_url", "terms_url")
+    @field_validator("default_language")
+    @classmethod
+    def _shipped_language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(LANGUAGES)}, not {value!r}")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError(
+                "must be 1 to 256 of the characters A-Z a-z 0-9 _ - (Telegram's rule)"
+            )
+        return value
+
+    @field_validator(
+        "telegram_api_url", "clickbook_url", "clickbook_auth_url", "terms_url", "webhook_url"
+    )
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^\s/]+", value):
@@ -122,11 +144,21 @@ class Settings(BaseModel):
         try:
             settings = cls.model_validate({k: v for k, v in raw.items() if k in known})
         except ValidationError as error:
-            problems += [_describe(item) for item in error.errors()]
+            problems += _one_line_per_setting(error)
             raise SettingsError(problems) from None
         if problems:
             raise SettingsError(problems)
         return settings
+
+
+def _one_line_per_setting(error: ValidationError) -> list[str]:
+    """Describe each invalid setting once, even when it broke several rules (a list of ids)."""
+    messages: dict[str, list[str]] = {}
+    for item in error.errors():
+        name, _, message = _describe(item).partition(": ")
+        if message not in messages.setdefault(name, []):
+            messages[name].append(message)
+    return [f"{name}: {'; '.join(found)}" for name, found in messages.items()]
 
 
 def _describe(item: Mapping[str, object]) -> str:
@@ -145,8 +177,16 @@ def read_dotenv(path: Path) -> dict[str, str]:
         if not line or line.startswith("#") or "=" not in line:
             continue
         key, _, value = line.partition("=")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[key.strip().removeprefix("export ").strip()] = value
+        values[key.strip().removeprefix("export ").strip()] = _dotenv_value(value)
     return values
+
+
+def _dotenv_value(raw: str) -> str:
+    """Unquote a value; outside quotes, ``#`` after a space starts a comment (``.env.example``)."""
+    value = raw.strip()
+    if value[:1] in ("'", '"'):
+        closing = value.find(value[0], 1)
+        if closing > 0:
+            return value[1:closing]
+    comment = re.search(r"\s#", raw)
+    return (raw[: comment.start()] if comment else raw).strip()
