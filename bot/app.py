@@ -26,7 +26,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.clickbook import ClickBookTransportError
+from bot.clickbook import ClickBookFaultError, ClickBookResponseError, ClickBookTransportError
 from bot.i18n import LANGUAGES, current_translator, negotiate
 from bot.services import Services
 from bot.storage.persistence import SQLitePersistence
@@ -125,7 +125,9 @@ async def _error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> 
         log.info("user blocked the bot: %s", error)
         return
     chat = update.effective_chat if isinstance(update, Update) else None
-    if isinstance(error, ClickBookTransportError):
+    if isinstance(error, ClickBookTransportError | ClickBookResponseError) or (
+        isinstance(error, ClickBookFaultError) and not error.is_client_fault
+    ):
         key = "errors.clickbook_unavailable"
         log.warning("ClickBook unavailable: %s", error)
     else:
