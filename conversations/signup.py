@@ -233,7 +233,9 @@ class SignupFlow:
             await context.bot.send_message(chat.id, t("start.pending"), parse_mode="HTML")
             return ConversationHandler.END
         session = await self._session(update)
-        if session.fields:
+        # Only real answers make a draft worth resuming; a nonce alone means the welcome
+        # was shown (or failed to show) and nothing was answered yet.
+        if any(not key.startswith("_") for key in session.fields):
             await self.engine.render(context.bot, session, notice=t("start.resume"))
             return self._state(session)
         nonce = await session.next_nonce()
