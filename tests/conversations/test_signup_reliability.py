@@ -604,19 +604,42 @@ async def test_unexpected_error_gets_the_localized_apology(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
     ann = customer(world, language="de")
-    await ann.send("/start")
-    assert world.application is not None
-
-    async def explode(update: object, context: object) -> None:
-        raise RuntimeError("boom")
-
-    from telegram.ext import CommandHandler
-
-    world.application.add_handler(CommandHandler("explode", explode), group=5)
+    world.emulator.fail_next("sendMessage", status=400, retry_after=None, description="nope")
     caplog.set_level(logging.ERROR)
 
-    await ann.send("/explode")
+    await ann.send("/start")
 
     ann.assert_sees("errors.unexpected")
-    assert "boom" not in (ann.actor.last.text or "")
+    assert len(ann.actor.bot_messages) == 1
     assert "unexpected error" in caplog.text
+    await ann.send("/start")
+    ann.assert_sees("start.welcome", name="Ann")
+
+
+@pytest.mark.parametrize(
+    ("kind", "times"),
+    # A garbled answer is not repeated; a dropped connection and a 5xx are, to the limit.
+    [("drop", CLIENT_ATTEMPTS), ("http500", CLIENT_ATTEMPTS), ("malformed", 1)],
+)
+async def test_clickbook_down_before_the_submit_is_explained_and_nothing_is_lost(
+    world: World, kind: str, times: int
+) -> None:
+    ann = customer(world)
+    await ann.start()
+    await ann.fill_to("country")
+    await world.restart()  # a new process: ClickBook's zone list is no longer cached
+    await world.fail_clickbook("GETTIMEZONEINFO", kind, times=times)
+
+    await ann.actor.tap("Australia")
+
+    ann.assert_sees("errors.clickbook_unavailable")
+    assert await pending_faults(world) == []
+    assert world.store is not None
+    draft = await world.store.get_draft(ann.actor.id, FLOW)
+    assert draft is not None
+    assert draft.fields["country"] == "AU"
+    await ann.send("/start")
+    ann.assert_sees("timezone.prompt")
+    await ann.fill_to(start_at="timezone")
+    await ann.tap("summary.confirm")
+    ann.assert_sees("submit.done", name="Ann Lee")
