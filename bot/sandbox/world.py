@@ -73,11 +73,14 @@ class World:
         rate_limiter: bool = False,
         clickbook_timeout: float = 15.0,
         clickbook_sleep: Callable[[float], Awaitable[object]] | None = None,
+        telegram_clock: Callable[[], datetime] | None = None,
     ) -> World:
         """Build the world and start the bot in it.
 
         ``clickbook_timeout`` and ``clickbook_sleep`` configure the bot's ClickBook client, so
         tests can time a ``delay`` fault out quickly and skip the real backoff waits.
+        ``telegram_clock`` drives the emulator's time rules (e.g. how long a callback query
+        can be answered); by default the emulator keeps real time.
         """
         urls = sandbox_urls(CLICKBOOK_ORIGIN)
         config = sandbox_config or SandboxConfig()
@@ -96,7 +99,9 @@ class World:
             database=database,
             clock=clock,
             catalogs=load_catalogs(),
-            emulator=TelegramEmulator(token=TOKEN, bot_username="clickbook_demo_bot"),
+            emulator=TelegramEmulator(
+                token=TOKEN, bot_username="clickbook_demo_bot", clock=telegram_clock
+            ),
             sandbox=create_app(config, clock=sandbox_clock)
             if sandbox_clock
             else create_app(config),
