@@ -273,7 +273,7 @@ class SignupFlow:
         ):
             # Start, or Confirm on a summary whose form is no longer complete (a restart lost
             # the password): show the step that is due, which is not a stale tap.
-            await query.answer()
+            await _answer_quietly(update)
             await self.engine.render(context.bot, session, edit=query.message)  # type: ignore[arg-type]
             return self._state(session)
         current = session.current()
