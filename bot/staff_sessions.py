@@ -1,0 +1,217 @@
+"""Staff members' ClickBook sign-ins: checked, rate limited, stored encrypted, renewed.
+
+``/signin`` checks the email and password with LoginOK. The session it returns (the cookie and
+the credentials that renew it) is stored only sealed by :class:`bot.crypto.CredentialCipher`.
+One ``Session`` object per staff member is kept in memory, so the invite flow and the
+acceptance poller share it and an expired cookie is renewed once (the client does that under
+the session's lock); after each call :meth:`StaffSessions.keep_renewed` stores the new cookie.
+
+**The sign-in limit.** ClickBook locks an account after 5 failed sign-ins in a row (for 30
+minutes, in the sandbox). The bot lets each staff member fail at most
+``SIGNIN_FAILURE_LIMIT`` = 3 times in any ``SIGNIN_FAILURE_WINDOW`` = 24 hours, counting
+ClickBook's "You are locked out" and failed automatic renewals too; a successful sign-in
+clears the count. Past the limit the bot refuses before it contacts ClickBook. So the bot
+alone stays two failures below ClickBook's lockout for a whole day, and leaves those two to
+the person's own attempts on the website. (The window is a day rather than ClickBook's 30
+minutes because a shorter window would let a second round of three failures follow the
+first and reach five in a row.)
+
+When an automatic renewal fails because the password no longer works, the stored sign-in is
+deleted at once: the bot never tries a dead password twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from pydantic import SecretStr
+
+from bot.clickbook import (
+    ClickBookClient,
+    ClickBookCredentialsError,
+    ClickBookError,
+    ClickBookLockedOutError,
+    Session,
+)
+from bot.clock import Clock
+from bot.crypto import CredentialCipher, KeyState, UnreadableCredentialsError
+from bot.storage import Store
+
+log = logging.getLogger(__name__)
+
+SIGNIN_FAILURE_LIMIT = 3
+"""Failed ClickBook sign-ins one staff member may have in ``SIGNIN_FAILURE_WINDOW``."""
+SIGNIN_FAILURE_WINDOW = timedelta(hours=24)
+_RETRY_PRECISION = timedelta(minutes=1)
+
+
+class SignInOutcome(StrEnum):
+    """How a ``/signin`` attempt ended."""
+
+    SIGNED_IN = "signed_in"
+    WRONG = "wrong"
+    """ClickBook refused the email and password."""
+    LOCKED_OUT = "locked_out"
+    """ClickBook says the account is locked out."""
+    LIMITED = "limited"
+    """The bot's own limit was reached; ClickBook was not contacted."""
+    UNAVAILABLE = "unavailable"
+    OFF = "off"
+    """No usable secret key: sign-ins cannot be stored."""
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    """What a sign-in achieved, with what the staff member needs to know next."""
+
+    outcome: SignInOutcome
+    name: str = ""
+    attempts_left: int = 0
+    retry_at: datetime | None = None
+
+
+class StaffSessions:
+    """The staff's stored ClickBook sessions and the sign-in limit."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        client: ClickBookClient,
+        clock: Clock,
+        cipher: CredentialCipher | None,
+        key_state: KeyState,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.clock = clock
+        self.cipher = cipher
+        self.key_state = key_state
+        self._sessions: dict[int, Session] = {}
+
+    def __repr__(self) -> str:
+        return f"StaffSessions({len(self._sessions)} in memory, key {self.key_state})"
+
+    @property
+    def enabled(self) -> bool:
+        """Tell whether sign-ins can be stored (a valid secret key is configured)."""
+        return self.cipher is not None
+
+    async def failures(self, telegram_id: int) -> int:
+        """Return the staff member's failed sign-ins in the current window."""
+        since = self.clock() - SIGNIN_FAILURE_WINDOW
+        return await self.store.count_signin_failures(telegram_id, since)
+
+    async def sign_in(self, telegram_id: int, email: str, password: SecretStr) -> SignInResult:
+        """Check the credentials with ClickBook and store the session encrypted."""
+        if self.cipher is None:
+            return SignInResult(SignInOutcome.OFF)
+        failures = await self.failures(telegram_id)
+        if failures >= SIGNIN_FAILURE_LIMIT:
+            return SignInResult(SignInOutcome.LIMITED, retry_at=await self._retry_at(telegram_id))
+        try:
+            session = await self.client.login(email, password)
+        except (ClickBookCredentialsError, ClickBookLockedOutError) as error:
+            await self.store.record_signin_failure(telegram_id, self.clock())
+            left = max(0, SIGNIN_FAILURE_LIMIT - failures - 1)
+            log.info(
+                "staff %s: ClickBook refused a sign-in (%s)", telegram_id, type(error).__name__
+            )
+            if isinstance(error, ClickBookLockedOutError):
+                return SignInResult(SignInOutcome.LOCKED_OUT, attempts_left=left)
+            retry_at = await self._retry_at(telegram_id) if left == 0 else None
+            return SignInResult(SignInOutcome.WRONG, attempts_left=left, retry_at=retry_at)
+        except ClickBookError as error:
+            log.warning("staff %s: sign-in failed: %s", telegram_id, type(error).__name__)
+            return SignInResult(SignInOutcome.UNAVAILABLE)
+        previous = self._sessions.get(telegram_id)
+        if previous is not None and previous is not session:
+            previous.mark_signed_out()
+        await self._store_session(telegram_id, session)
+        await self.store.clear_signin_failures(telegram_id)
+        await self.store.clear_signin_notice(telegram_id)
+        log.info("staff %s signed in to ClickBook", telegram_id)
+        return SignInResult(SignInOutcome.SIGNED_IN, name=session.usercn or email)
+
+    async def _retry_at(self, telegram_id: int) -> datetime:
+        """Return when the count falls below the limit again (to the minute).
+
+        The store only counts, so this searches for the latest ``since`` at which the window
+        still holds ``SIGNIN_FAILURE_LIMIT`` failures: the limit lifts one window after it.
+        """
+        now = self.clock()
+        low, high = now - SIGNIN_FAILURE_WINDOW, now
+        while high - low > _RETRY_PRECISION:
+            middle = low + (high - low) / 2
+            if await self.store.count_signin_failures(telegram_id, middle) >= SIGNIN_FAILURE_LIMIT:
+                low = middle
+            else:
+                high = middle
+        return low + SIGNIN_FAILURE_WINDOW + _RETRY_PRECISION
+
+    async def _store_session(self, telegram_id: int, session: Session) -> None:
+        assert self.cipher is not None
+        await self.store.save_staff_credentials(
+            telegram_id, self.cipher.seal(session), self.clock()
+        )
+        self._sessions[telegram_id] = session
+
+    async def session(self, telegram_id: int) -> Session | None:
+        """Return the staff member's session, from memory or decrypted from the store."""
+        if self.cipher is None:
+            return None
+        cached = self._sessions.get(telegram_id)
+        if cached is not None and not cached.signed_out:
+            return cached
+        blob = await self.store.get_staff_credentials(telegram_id)
+        if blob is None:
+            return None
+        try:
+            session = self.cipher.open(blob)
+        except UnreadableCredentialsError:
+            log.warning(
+                "staff %s: the stored sign-in cannot be decrypted; deleting it", telegram_id
+            )
+            await self.store.delete_staff_credentials(telegram_id)
+            return None
+        self._sessions[telegram_id] = session
+        return session
+
+    async def keep_renewed(self, telegram_id: int, session: Session, cookie_before: str) -> None:
+        """Store the session again if a call renewed its cookie meanwhile."""
+        if session.signed_out or session.cookie.get_secret_value() == cookie_before:
+            return
+        if self._sessions.get(telegram_id) is session and self.cipher is not None:
+            await self._store_session(telegram_id, session)
+            log.info("staff %s: ClickBook session renewed and stored", telegram_id)
+
+    async def renewal_failed(self, telegram_id: int, session: Session) -> None:
+        """Forget a sign-in whose automatic renewal was refused; count it as a failure."""
+        session.mark_signed_out()
+        if self._sessions.get(telegram_id) is session:
+            del self._sessions[telegram_id]
+        await self.store.delete_staff_credentials(telegram_id)
+        await self.store.record_signin_failure(telegram_id, self.clock())
+        log.info("staff %s: renewing the ClickBook session failed; sign-in deleted", telegram_id)
+
+    async def sign_out(self, telegram_id: int) -> bool:
+        """Sign out of ClickBook (best effort) and delete the stored sign-in."""
+        session = await self.session(telegram_id)
+        self._sessions.pop(telegram_id, None)
+        deleted = await self.store.delete_staff_credentials(telegram_id)
+        if session is not None:
+            try:
+                await self.client.logout(session)
+            except ClickBookError as error:
+                log.info("staff %s: ClickBook sign-out failed: %s", telegram_id, error)
+            session.mark_signed_out()
+        return deleted or session is not None
+
+    def forget(self, telegram_id: int) -> None:
+        """Drop the in-memory session (the staff member was removed)."""
+        session = self._sessions.pop(telegram_id, None)
+        if session is not None:
+            session.mark_signed_out()
