@@ -1,0 +1,266 @@
+"""``/pending`` and the acceptance notices.
+
+::
+
+    /pending ──▶ this business's pending invites, newest first, with age and inviter
+             ──🔄 Check n──▶ GETUSERFIELDS now ──Registered──▶ the inviter is told
+             ──🗑 Forget n──▶ confirm ──▶ no longer followed
+
+The background job (:meth:`AcceptanceNotifier.run`) polls the due invites with each inviter's
+session (:meth:`bot.invites.InviteService.poll_due`), asks inviters whose session could not
+be renewed to sign in again (once), and delivers every recorded, undelivered acceptance:
+the inviter gets "✅ Ann Lee accepted your invitation from 2 days ago" and, when
+``CLICKBOT_STAFF_CHAT_ID`` is set, the staff chat gets a short notice without email or
+phone. An acceptance is marked delivered only after the inviter's message went out, so a
+crash in between means it is sent on the next run rather than never.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Message, Update
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.crypto import KeyState
+from bot.i18n import Translator, current_translator, escape
+from bot.invites import CheckOutcome
+from bot.staff_services import StaffServices
+from bot.storage import Invite
+from bot.ui import Button, CallbackData, Screen, ScreenRenderer, show
+from conversations.staff_access import StaffGate, ago
+
+log = logging.getLogger(__name__)
+
+FLOW = "pd"
+PAGE_SIZE = 5
+
+
+@dataclass
+class PendingInvites:
+    """``/pending``: list, check now, forget."""
+
+    staff: StaffServices
+    gate: StaffGate
+    notifier: AcceptanceNotifier
+
+    async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Show the pending invites."""
+        if await self.gate.admit(update, context) is None:
+            return
+        chat = update.effective_chat
+        user = update.effective_user
+        assert chat is not None
+        assert user is not None
+        screen = await self.screen(user.id, page=0)
+        await show(context.bot, chat.id, screen, ScreenRenderer(FLOW, "0"))
+
+    async def screen(self, viewer_id: int, *, page: int, notice: str | None = None) -> Screen:
+        """Return one page of the pending invites with their buttons."""
+        t = current_translator.get()
+        invites = await self.staff.invites.pending()
+        pages = max(1, -(-len(invites) // PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
+        lines = [notice, ""] if notice else []
+        if not invites:
+            lines.append(t("pending.empty"))
+            return Screen("\n".join(lines))
+        lines.append(t("pending.title", count=len(invites)))
+        now = self.staff.services.clock()
+        rows: list[list[Button]] = []
+        first = page * PAGE_SIZE
+        for number, invite in enumerate(invites[first : first + PAGE_SIZE], start=first + 1):
+            inviter = (
+                t.plain("pending.you")
+                if invite.inviter_id == viewer_id
+                else await self.staff.directory.display_name(invite.inviter_id)
+            )
+            lines.append("")
+            lines.append(_invite_line(t, number, invite))
+            lines.append(t("pending.invited", age=ago(t, invite.created_at, now), inviter=inviter))
+            rows.append(
+                [
+                    Button(t.plain("pending.check", number=number), f"c.{invite.id}.{page}"),
+                    Button(t.plain("pending.forget", number=number), f"f.{invite.id}.{page}"),
+                ]
+            )
+        if pages > 1:
+            nav = []
+            if page > 0:
+                nav.append(Button(t.plain("picker.previous"), f"p.0.{page - 1}"))
+            if page < pages - 1:
+                nav.append(Button(t.plain("picker.next"), f"p.0.{page + 1}"))
+            rows.append(nav)
+            lines += ["", t("pending.page", page=page + 1, pages=pages)]
+        return Screen("\n".join(lines), rows=rows)
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Handle Check, Forget (with its confirmation) and paging."""
+        query = update.callback_query
+        assert query is not None
+        if await self.gate.admit(update, context) is None:
+            return
+        t = current_translator.get()
+        viewer = query.from_user.id
+        data = CallbackData.decode(query.data)
+        action, invite_id, page = _parse(data.action if data else "")
+        chat_id = query.message.chat.id if query.message else viewer
+        edit = query.message if isinstance(query.message, Message) else None
+        renderer = ScreenRenderer(FLOW, "0")
+        invite = await self.staff.services.store.get_invite(invite_id) if invite_id else None
+        name = invite.full_name if invite else ""
+        notice = None
+        if action == "c":
+            if self.staff.key_state is not KeyState.READY:
+                await self.gate.explain_off(update, context)
+                return
+            outcome = await self.staff.invites.check(invite_id, viewer)
+            await query.answer(t.plain(f"pending.toast.{outcome.value}", name=name))
+            notice = t(f"pending.checked.{outcome.value}", name=name)
+            if outcome is CheckOutcome.REGISTERED:
+                await self.notifier.deliver(context.bot)
+        elif action == "f" and invite is not None:
+            await query.answer()
+            screen = Screen(
+                t("pending.forget_confirm", name=name),
+                rows=[
+                    [
+                        Button(t.plain("pending.forget_yes"), f"fc.{invite_id}.{page}"),
+                        Button(t.plain("pending.forget_no"), f"p.0.{page}"),
+                    ]
+                ],
+            )
+            await show(context.bot, chat_id, screen, renderer, edit=edit)
+            return
+        elif action == "fc":
+            await query.answer()
+            forgotten = await self.staff.invites.forget(invite_id)
+            notice = t("pending.forgotten" if forgotten else "pending.checked.gone", name=name)
+            if forgotten:
+                log.info("staff %s stopped following invite %s", viewer, invite_id)
+        else:
+            await query.answer()
+            if action != "p":
+                notice = t("pending.checked.gone", name=name)
+        screen = await self.screen(viewer, page=page, notice=notice)
+        await show(context.bot, chat_id, screen, renderer, edit=edit)
+
+    def handlers(self) -> list[BaseHandler[Any, Any, Any]]:
+        """Return the ``/pending`` handlers."""
+        return [
+            CommandHandler("pending", self.command),
+            CallbackQueryHandler(self.on_button, pattern=f"^{FLOW}:"),
+        ]
+
+
+def _parse(action: str) -> tuple[str, int, int]:
+    """Split ``c.<invite id>.<page>`` into its parts (0 for anything missing)."""
+    kind, _, rest = action.partition(".")
+    invite_id, _, page = rest.partition(".")
+    return (
+        kind,
+        int(invite_id) if invite_id.isdigit() else 0,
+        int(page) if page.isdigit() else 0,
+    )
+
+
+def _invite_line(t: Translator, number: int, invite: Invite) -> str:
+    email = f" · {escape(invite.email)}" if invite.email else ""
+    return f"{number}. <b>{escape(invite.full_name)}</b>{email}"
+
+
+@dataclass
+class AcceptanceNotifier:
+    """The background job: poll due invites and tell inviters about acceptances."""
+
+    staff: StaffServices
+    _delivering: asyncio.Lock = field(default_factory=asyncio.Lock)
+    """The job and a "check now" may both deliver; one at a time, so nothing goes out twice."""
+
+    def _translator(self, language: str | None) -> Translator:
+        services = self.staff.services
+        return services.catalogs.translator(language or services.settings.default_language)
+
+    async def _language(self, telegram_id: int) -> str | None:
+        profile = await self.staff.directory.profile(telegram_id)
+        return profile.language if profile and profile.language else None
+
+    async def run(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Job: check the due invites, ask for sign-ins, deliver the acceptances."""
+        if self.staff.sessions.enabled:
+            report = await self.staff.invites.poll_due()
+            if report.checked or report.signed_out:
+                log.info(
+                    "invite poll: %d checked, %d accepted, %d errors, %d asked to sign in",
+                    report.checked,
+                    len(report.registered),
+                    report.errors,
+                    len(report.signed_out),
+                )
+            for inviter in report.signed_out:
+                await self._ask_to_sign_in(context.bot, inviter)
+        await self.deliver(context.bot)
+
+    async def _ask_to_sign_in(self, bot: Any, inviter: int) -> None:
+        if not (await self.staff.directory.role(inviter)).is_staff:
+            return
+        t = self._translator(await self._language(inviter))
+        pending = await self.staff.services.store.pending_invites(inviter_id=inviter)
+        try:
+            await bot.send_message(inviter, t("notice.sign_in_again", count=len(pending)))
+        except TelegramError as error:
+            log.info("could not ask staff %s to sign in again: %s", inviter, error)
+
+    async def deliver(self, bot: Any) -> int:
+        """Tell each inviter about their recorded acceptances; return how many were delivered."""
+        delivered = 0
+        async with self._delivering:
+            for invite in await self.staff.invites.acceptances_to_deliver():
+                if not await self._tell_inviter(bot, invite):
+                    continue
+                await self._tell_staff_chat(bot, invite)
+                if await self.staff.invites.mark_delivered(invite.id):
+                    delivered += 1
+        return delivered
+
+    async def _tell_inviter(self, bot: Any, invite: Invite) -> bool:
+        """Send the inviter the acceptance; ``False`` means "try again on the next run"."""
+        if not (await self.staff.directory.role(invite.inviter_id)).is_staff:
+            log.info("invite %s accepted; its inviter is no longer staff", invite.id)
+            return True
+        t = self._translator(await self._language(invite.inviter_id))
+        now = self.staff.services.clock()
+        text = t("notice.accepted", name=invite.full_name, age=ago(t, invite.created_at, now))
+        try:
+            await bot.send_message(invite.inviter_id, text)
+        except Forbidden as error:
+            log.info(
+                "staff %s blocked the bot; acceptance %s dropped: %s",
+                invite.inviter_id,
+                invite.id,
+                error,
+            )
+            return True
+        except TelegramError as error:
+            log.warning(
+                "could not tell staff %s about invite %s: %s", invite.inviter_id, invite.id, error
+            )
+            return False
+        return True
+
+    async def _tell_staff_chat(self, bot: Any, invite: Invite) -> None:
+        chat_id = self.staff.services.settings.staff_chat_id
+        if chat_id is None:
+            return
+        t = self._translator(None)
+        inviter = await self.staff.directory.display_name(invite.inviter_id)
+        try:
+            await bot.send_message(
+                chat_id, t("notice.accepted_staff_chat", name=invite.full_name, inviter=inviter)
+            )
+        except TelegramError as error:
+            log.warning("could not post acceptance %s to the staff chat: %s", invite.id, error)
