@@ -29,9 +29,11 @@ from telegram.request import BaseRequest
 from bot.clickbook import ClickBookFaultError, ClickBookResponseError, ClickBookTransportError
 from bot.i18n import LANGUAGES, current_translator, negotiate
 from bot.services import Services
+from bot.staff_services import build_staff_services
 from bot.storage.persistence import SQLitePersistence
 from conversations.common import CommonCommands
 from conversations.signup import SignupFlow
+from conversations.staff import StaffFeature
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +72,18 @@ def build_application(
     application.bot_data["services"] = services
 
     signup = SignupFlow(services)
+    staff = StaffFeature(build_staff_services(services))
+    application.add_handler(staff.owner_menu_handler(), group=-2)
     application.add_handler(TypeHandler(Update, _language_for(services)), group=-1)
+    # Staff first: the /start staff_<token> deep link and the staff conversation must see their
+    # updates before the sign-up conversation's /start and catch-all entry points do.
+    for handler in staff.handlers():
+        application.add_handler(handler)
     for handler in signup.handlers():
         application.add_handler(handler)
     for handler in CommonCommands(services).handlers():
         application.add_handler(handler)
+    application.add_handler(staff.unknown_command_handler())
     application.add_error_handler(_error_handler)
     if application.job_queue is not None:
         application.job_queue.run_repeating(
@@ -83,7 +92,14 @@ def build_application(
             first=timedelta(seconds=1),
             name="finish-registrations",
         )
+        application.job_queue.run_repeating(
+            staff.notifier.run,
+            interval=staff.job_interval(),
+            first=timedelta(seconds=5),
+            name="poll-invites",
+        )
     application.bot_data["signup"] = signup
+    application.bot_data["staff"] = staff
     return application
 
 
@@ -101,7 +117,7 @@ def _language_for(services: Services) -> Any:
 
 
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Set the command menu in every language; a failure is logged, never fatal."""
+    """Set the command menus (customers' in every language, staff per chat); never fatal."""
     services: Services = application.bot_data["services"]
     for language in LANGUAGES:
         t = services.catalogs.translator(language)
@@ -114,6 +130,8 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
                 await application.bot.set_my_commands(commands, scope=BotCommandScopeDefault())
         except TelegramError as error:
             log.warning("could not set the %s command menu: %s", language, error)
+    staff: StaffFeature = application.bot_data["staff"]
+    await staff.post_init(application.bot)
 
 
 async def _error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
