@@ -35,6 +35,13 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--database", type=Path, default=None, help="default: a temporary file")
     demo.add_argument("--language", default="en", help="the simulated user's Telegram language")
     demo.add_argument("--name", default="Ann Lee", help="the simulated user's Telegram name")
+    demo.add_argument(
+        "--owner",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="make the simulated user NAME an owner (staff links, staff list); repeatable",
+    )
 
     sandbox = commands.add_parser("sandbox", help="serve the ClickBook sandbox on this machine")
     sandbox.add_argument("--host", default="127.0.0.1")
@@ -66,6 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 language=args.language,
                 name=args.name,
                 interactive=sys.stdin.isatty(),
+                owners=args.owner,
             )
         )
     if args.command == "bench":

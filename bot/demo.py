@@ -9,7 +9,9 @@ their buttons. Lines starting with ``[`` or ``:`` are actions:
 ``[label]``           tap the button whose label contains ``label``
 ``:contact``          share your own phone number (the "share my number" button)
 ``:as NAME``          become another simulated Telegram user (created on first use)
-``:jobs``             run the background jobs that are due
+``t.me/...?start=X``  open a deep link (a staff link), as tapping it in Telegram would
+``:accept EMAIL``     accept, as the client would, the invitation emailed to EMAIL
+``:jobs``             let the invite poll interval pass, then run the background jobs
 ``:restart``          stop the bot and start a new one on the same database
 ``:quit``             end the demo
 ====================  =========================================================
@@ -17,35 +19,73 @@ their buttons. Lines starting with ``[`` or ``:`` are actions:
 When standard input is not a terminal, one action is read per line and the transcript is
 printed, so a demo can be scripted; at the end the sandbox's users, stubs and client files are
 printed too.
+
+The demo can do everything: ``--owner NAME`` (repeatable) makes that simulated user an owner
+(``CLICKBOT_OWNER_IDS``), and the demo's settings get a freshly generated secret key, so staff
+links, sign-in (the sandbox's staff account is printed at the start), invitations and
+acceptance notices all work. The demo's clock is the real one plus what ``:jobs`` let pass.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import math
+import re
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from pydantic import SecretStr
+
+from bot.clock import utc_now
+from bot.config import Settings
+from bot.crypto import new_secret_key
+from bot.invites import JITTER
+from bot.sandbox.clickbook import SandboxConfig
 from bot.sandbox.telegram import render_message
 from bot.sandbox.world import World
 
 HELP = (
     "Type as a Telegram user. Actions: [label] taps a button, :contact shares your number,\n"
-    ":as NAME switches user, :jobs runs due jobs, :restart restarts the bot, :quit ends."
+    ":as NAME switches user, a t.me link opens it, :accept EMAIL accepts an invitation,\n"
+    ":jobs runs due jobs, :restart restarts the bot, :quit ends."
 )
+DEEP_LINK = re.compile(r"^(?:https?://)?t\.me/\w+\?start=([\w-]+)$")
+CLIENT_PASSWORD = "Client-pass-1"  # noqa: S105 - what the simulated client chooses
+
+
+class DemoClock:
+    """The real time plus whatever the demo let pass, shared by the bot and the sandbox."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        """Return the demo's current time."""
+        return utc_now() + self.offset
+
+    def advance(self, delta: timedelta) -> None:
+        """Let ``delta`` pass."""
+        self.offset += delta
+
+
 PHONES = ("+61412345678", "+14155550123", "+447700900123", "+4915123456789", "+79161234567")
 
 
 class Demo:
     """Drives one :class:`World` from text actions and prints what users see."""
 
-    def __init__(self, world: World, out: TextIO, *, language: str) -> None:
+    def __init__(
+        self, world: World, out: TextIO, *, language: str, clock: DemoClock | None = None
+    ) -> None:
         self.world = world
         self.out = out
         self.language = language
+        self.clock = clock
         self.users: dict[str, Any] = {}
         self.current = ""
         self.seen: dict[tuple[str, int], str] = {}
@@ -70,18 +110,23 @@ class Demo:
         self.out.flush()
 
     def show_new(self) -> None:
-        """Print the bot messages that are new or changed since the last action."""
-        user = self.users[self.current]
-        for message in user.transcript:
-            if not message.from_bot:
-                continue
-            rendered = render_message(message)
-            key = (self.current, message.message_id)
-            if self.seen.get(key) == rendered:
-                continue
-            marker = "(edited) " if key in self.seen else ""
-            self.seen[key] = rendered
-            self.print(f"bot → {self.current}: {marker}" + rendered.replace("\n", "\n    "))
+        """Print the bot messages that are new or changed since the last action.
+
+        The current user's come first; then what the bot sent anyone else meanwhile (a staff
+        member told that their link was used, an inviter told that a client accepted).
+        """
+        others = [name for name in self.users if name != self.current]
+        for name in [self.current, *others]:
+            for message in self.users[name].transcript:
+                if not message.from_bot:
+                    continue
+                rendered = render_message(message)
+                key = (name, message.message_id)
+                if self.seen.get(key) == rendered:
+                    continue
+                marker = "(edited) " if key in self.seen else ""
+                self.seen[key] = rendered
+                self.print(f"bot → {name}: {marker}" + rendered.replace("\n", "\n    "))
 
     async def act(self, line: str) -> bool:
         """Perform one action; return False when the demo should end."""
@@ -101,8 +146,14 @@ class Demo:
                 self.user(line[4:])
                 self.print(f"— now acting as {self.current} —")
             elif line == ":jobs":
-                self.print("— running background jobs —")
-                await self.world.run_jobs()
+                await self.run_jobs()
+            elif line.startswith(":accept "):
+                await self.accept(line.removeprefix(":accept ").strip())
+            elif DEEP_LINK.match(line):
+                match = DEEP_LINK.match(line)
+                assert match is not None
+                self.print(f"{self.current} opens the link")
+                await user.send(f"/start {match.group(1)}")
             elif line == ":restart":
                 self.print("— restarting the bot (memory is lost, the database stays) —")
                 await self.world.restart()
@@ -113,11 +164,45 @@ class Demo:
                 self.print(f"unknown action {line!r}; {HELP}")
             else:
                 self.print(f"{self.current}: {line}")
-                await user.send(line)
+                sent = await user.send(line)
+                if not user.is_visible(sent["message_id"]):
+                    self.print("    (the bot deleted this message at once)")
         except (AssertionError, LookupError, ValueError) as error:
             self.print(f"(!) {error}")
         self.show_new()
         return True
+
+    async def run_jobs(self) -> None:
+        """Let the invite poll interval (and its jitter) pass so polls are due; run the jobs."""
+        longest = self.world.settings.invite_poll_seconds * (1 + JITTER)
+        if self.clock is not None:
+            minutes = math.ceil(longest / 60)
+            self.clock.advance(timedelta(minutes=minutes))
+            self.print(f"— {minutes} minutes later: running background jobs —")
+        else:
+            self.print("— running background jobs —")
+        await self.world.run_jobs()
+
+    async def accept(self, email: str) -> None:
+        """Accept the newest invitation emailed to ``email``, as the client would."""
+        outbox = await self.world.control("GET", "/_sandbox/outbox")
+        sent = [mail for mail in outbox if mail["to"].lower() == email.lower()]
+        if not sent:
+            self.print(f"(!) no invitation was emailed to {email}")
+            return
+        client_file_id = sent[-1]["client_file_id"]
+        await self.world.control(
+            "POST", f"/_sandbox/invitations/{client_file_id}/accept", {"password": CLIENT_PASSWORD}
+        )
+        self.print(
+            f"— {email} accepted the invitation on ClickBook (client file {client_file_id}) —"
+        )
+
+    async def make_owners(self, names: Sequence[str]) -> None:
+        """Create the owners' users and restart the bot with them in ``CLICKBOT_OWNER_IDS``."""
+        ids = frozenset(self.user(name).id for name in names)
+        self.world.settings = self.world.settings.model_copy(update={"owner_ids": ids})
+        await self.world.restart()
 
     async def print_sandbox_state(self) -> None:
         """Print the sandbox's users, stubs and client files (never passwords)."""
@@ -147,16 +232,29 @@ async def run_demo(
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
     script: Iterable[str] | None = None,
+    owners: Sequence[str] = (),
 ) -> int:
     """Run the demo until ``:quit`` or the end of input; return the exit code."""
     out = stdout or sys.stdout
     with tempfile.TemporaryDirectory(prefix="clickbot-demo-") as scratch:
         path = database or Path(scratch) / "demo.db"
-        world = await World.create(path)
-        demo = Demo(world, out, language=language)
+        clock = DemoClock()
+        # A fresh key per run: a sign-in stored by an earlier run (--database) cannot be read
+        # and is simply asked for again.
+        settings = Settings(secret_key=SecretStr(new_secret_key()))
+        world = await World.create(path, settings=settings, clock=clock, sandbox_clock=clock)
+        demo = Demo(world, out, language=language, clock=clock)
+        if owners:
+            await demo.make_owners(owners)
         demo.user(name)
         demo.print("ClickBook bot demo: Telegram and ClickBook are simulated on this machine.")
         demo.print(HELP)
+        if owners:
+            sandbox = SandboxConfig()
+            demo.print(
+                f"Owners: {', '.join(owners)} (/staff_link, /staff). ClickBook staff account "
+                f"for /signin: {sandbox.staff_email} / {sandbox.staff_password}"
+            )
         demo.print(f"— you are {demo.current}; try /start —")
         try:
             if script is not None:
