@@ -1,0 +1,65 @@
+"""Fixtures of the staff tests: a world with an owner, a secret key and instant retries."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from bot.config import Settings
+from bot.crypto import new_secret_key
+from bot.sandbox.clickbook import ManualClock
+from bot.sandbox.world import World
+from tests.staff.people import Person, person
+
+OWNER_ID = 10_000_001
+"""The emulator numbers users from here, so the first user created is the owner."""
+
+
+async def no_sleep(seconds: float) -> None:
+    """Skip the ClickBook client's backoff waits."""
+
+
+@pytest.fixture
+def staff_settings(settings: Settings) -> Settings:
+    """Settings with one owner and a valid secret key."""
+    return settings.model_copy(
+        update={"owner_ids": frozenset({OWNER_ID}), "secret_key": SecretStr(new_secret_key())}
+    )
+
+
+@pytest.fixture
+async def world(
+    tmp_path: Path, staff_settings: Settings, clock: ManualClock
+) -> AsyncIterator[World]:
+    """The real bot with an owner and a secret key configured."""
+    instance = await World.create(
+        tmp_path / "bot.db",
+        settings=staff_settings,
+        clock=clock,
+        sandbox_clock=clock,
+        clickbook_sleep=no_sleep,
+    )
+    try:
+        yield instance
+    finally:
+        await instance.stop()
+
+
+@pytest.fixture
+def owner(world: World) -> Person:
+    """Olga, the owner configured in CLICKBOT_OWNER_IDS."""
+    olga = person(world, "Olga", "Owner")
+    assert olga.id == OWNER_ID
+    return olga
+
+
+@pytest.fixture
+async def bob(world: World, owner: Person) -> Person:
+    """Bob, who became staff through Olga's link (not signed in yet)."""
+    bob = person(world, "Bob", "Baker")
+    await bob.open_link(await owner.make_link())
+    bob.assert_sees("staff.link.joined")
+    return bob

@@ -1,0 +1,91 @@
+"""The encryption of stored sign-ins: round trip, wrong or missing key, nothing in reprs."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr
+
+from bot.clickbook import Session
+from bot.crypto import (
+    CredentialCipher,
+    KeyState,
+    UnreadableCredentialsError,
+    load_cipher,
+    new_secret_key,
+)
+
+PASSWORD = "pa55-word-for-test"  # noqa: S105 - a test value
+COOKIE = "COOKIE-VALUE-123"
+
+
+def session() -> Session:
+    """A session with recognisable secrets."""
+    return Session(
+        user="CN=Sam Staff/O=ClickBook",
+        usercn="Sam Staff",
+        cookie=COOKIE,
+        email="staff@example.com",
+        password=PASSWORD,
+    )
+
+
+def test_a_sealed_session_opens_to_the_same_session() -> None:
+    cipher = CredentialCipher(SecretStr(new_secret_key()))
+
+    opened = cipher.open(cipher.seal(session()))
+
+    assert opened.to_json() == session().to_json()
+
+
+def test_the_sealed_blob_shows_no_secret() -> None:
+    blob = CredentialCipher(SecretStr(new_secret_key())).seal(session())
+
+    for secret in (PASSWORD, COOKIE, "staff@example.com"):
+        assert secret.encode() not in blob
+
+
+def test_another_key_cannot_open_a_blob() -> None:
+    blob = CredentialCipher(SecretStr(new_secret_key())).seal(session())
+
+    with pytest.raises(UnreadableCredentialsError) as error:
+        CredentialCipher(SecretStr(new_secret_key())).open(blob)
+
+    assert PASSWORD not in str(error.value)
+
+
+def test_a_tampered_blob_is_refused() -> None:
+    cipher = CredentialCipher(SecretStr(new_secret_key()))
+    blob = bytearray(cipher.seal(session()))
+    blob[-5] ^= 1
+
+    with pytest.raises(UnreadableCredentialsError):
+        cipher.open(bytes(blob))
+
+
+@pytest.mark.parametrize(
+    ("key", "state"),
+    [
+        pytest.param(None, KeyState.MISSING, id="unset"),
+        pytest.param("  ", KeyState.MISSING, id="blank"),
+        pytest.param("too-short", KeyState.INVALID, id="not-base64-32-bytes"),
+        pytest.param(new_secret_key(), KeyState.READY, id="fernet-key"),
+    ],
+)
+def test_load_cipher_says_why_there_is_none(key: str | None, state: KeyState) -> None:
+    cipher, found = load_cipher(SecretStr(key) if key is not None else None)
+
+    assert found is state
+    assert (cipher is not None) is (state is KeyState.READY)
+
+
+def test_an_invalid_key_is_not_echoed() -> None:
+    with pytest.raises(ValueError, match="not a valid Fernet key") as error:
+        CredentialCipher(SecretStr("my-secret-but-wrong"))
+
+    assert "my-secret-but-wrong" not in str(error.value)
+
+
+def test_the_cipher_repr_hides_the_key() -> None:
+    key = new_secret_key()
+
+    assert key not in repr(CredentialCipher(SecretStr(key)))
