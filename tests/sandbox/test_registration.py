@@ -161,7 +161,7 @@ async def test_taken_email_is_reported_with_the_other_errors(client: httpx.Async
     assert set(answer.errors) == {"inp-firstname", "inp-emailaddress1", "inp-country"}
 
 
-async def test_stub_whose_email_got_an_account_meanwhile_is_409(
+async def test_stub_whose_email_got_an_account_meanwhile_is_400_on_the_email(
     client: httpx.AsyncClient, state: SandboxState
 ) -> None:
     stub_id = (await _register(client)).info
@@ -181,8 +181,8 @@ async def test_stub_whose_email_got_an_account_meanwhile_is_409(
     )
     assert accepted.status_code == 200
     answer = await _process(client, stub_id)
-    assert answer.code == 409
-    assert "registered" in answer.info
+    assert answer.code == 400
+    assert answer.errors == {"inp-emailaddress1": "Email address is already registered."}
 
 
 async def test_processing_needs_the_admin_key(client: httpx.AsyncClient) -> None:

@@ -120,8 +120,12 @@ _PROCESS_RESULTS = {
     ProcessOutcome.UNKNOWN: OpResult(404, "Unknown StubID."),
     ProcessOutcome.ALREADY_PROCESSED: OpResult(409, "Registration stub already processed."),
     ProcessOutcome.EXPIRED: OpResult(410, "Registration stub expired."),
+    # The contract has no code for this; 409 would read as "already processed" (a success),
+    # so it is reported as what it is, a validation failure on the email.
     ProcessOutcome.EMAIL_TAKEN: OpResult(
-        409, "Email address was registered by another route meanwhile."
+        400,
+        "Email address was registered by another route meanwhile.",
+        (FieldError("inp-emailaddress1", EMAIL_TAKEN_MESSAGE),),
     ),
 }
 
