@@ -260,7 +260,8 @@ class ClickBookClient:
         """Activate the account of a registration stub (Admin PROCESSREGSTUB).
 
         Return on CODE 301 and also on 409 (already processed), so it is safe to repeat;
-        raise ClickBookNotFoundError (404) or ClickBookExpiredError (410).
+        raise ClickBookNotFoundError (404), ClickBookExpiredError (410), or
+        ClickBookValidationError (400: the email got an account by another route meanwhile).
         """
         self._ensure_open()
         if not stub_id or not stub_id.strip():

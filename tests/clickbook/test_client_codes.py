@@ -37,6 +37,22 @@ async def test_301_activates_and_409_is_a_harmless_repeat(
     assert state["stubs"][0]["account_id"] == state["users"][0]["id"]
 
 
+async def test_400_when_the_stubs_email_got_an_account_meanwhile(
+    client: ClickBookClient, staff: Session, sandbox: Sandbox, registration_data: dict[str, Any]
+) -> None:
+    stub_id = await client.register_user(Registration(**registration_data))
+    email = registration_data["email"]
+    client_file_id = await client.create_client_file(
+        staff, ClientFile(first_name="Ann", last_name="Lee", phone="61298765432", email=email)
+    )
+    await sandbox.http.post(
+        f"/_sandbox/invitations/{client_file_id}/accept", json={"password": "invited-pw-1"}
+    )
+    with pytest.raises(ClickBookValidationError) as caught:
+        await client.process_registration(stub_id)
+    assert [error.field for error in caught.value.errors] == ["inp-emailaddress1"]
+
+
 async def test_404_for_an_unknown_stub(client: ClickBookClient) -> None:
     with pytest.raises(ClickBookNotFoundError) as caught:
         await client.process_registration("STUB-NOPE")
