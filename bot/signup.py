@@ -21,11 +21,13 @@ from pydantic import SecretStr, ValidationError
 
 from bot.clickbook import (
     ClickBookClient,
+    ClickBookConnectError,
     ClickBookCredentialsError,
     ClickBookError,
     ClickBookExpiredError,
     ClickBookLockedOutError,
     ClickBookNotFoundError,
+    ClickBookResponseError,
     ClickBookTransportError,
     ClickBookValidationError,
     Registration,
@@ -167,7 +169,6 @@ class SignupService:
         """Create, activate and sign in the account described by a finished draft."""
         if await self.attempts_left(telegram_id) <= 0:
             return Result(Outcome.LIMITED)
-        await self.store.record_signup_attempt(telegram_id, self.clock())
         try:
             registration = build_registration(fields, password)
         except (ValidationError, KeyError, ValueError) as error:
@@ -176,19 +177,30 @@ class SignupService:
             )
             return Result(Outcome.FIELD_ERRORS, field_errors=_local_errors(error))
         await progress(Stage.CREATING)
+        # Only submissions that reached ClickBook count towards the daily cap: the cap protects
+        # ClickBook from floods, and must not lock a user out for retrying during an outage.
         try:
             stub_id = await self.client.register_user(registration)
         except ClickBookValidationError as error:
+            await self.store.record_signup_attempt(telegram_id, self.clock())
             return _validation_result(error)
         except ValueError as error:
             # Raised before sending: the draft's zone left ClickBook's list since it was chosen.
             return Result(Outcome.FIELD_ERRORS, field_errors={"timezone": str(error)})
-        except ClickBookTransportError as error:
-            uncertain = not _certainly_undelivered(error)
-            return Result(Outcome.UNCERTAIN if uncertain else Outcome.UNAVAILABLE)
-        except ClickBookError:
-            log.exception("SETUSERFIELDS failed for user %s", telegram_id)
+        except ClickBookConnectError:
             return Result(Outcome.UNAVAILABLE)
+        except (ClickBookTransportError, ClickBookResponseError) as error:
+            # No usable answer (a timeout, a dropped connection, a garbled body): ClickBook may
+            # have created the stub, so the user must not simply be told to try again.
+            log.warning(
+                "SETUSERFIELDS outcome unknown for user %s: %s", telegram_id, type(error).__name__
+            )
+            await self.store.record_signup_attempt(telegram_id, self.clock())
+            return Result(Outcome.UNCERTAIN)
+        except ClickBookError as error:
+            log.warning("SETUSERFIELDS refused for user %s: %s", telegram_id, type(error).__name__)
+            return Result(Outcome.UNAVAILABLE)
+        await self.store.record_signup_attempt(telegram_id, self.clock())
         full_name = f"{registration.first_name} {registration.last_name}"
         now = self.clock()
         await self.store.create_registration(
@@ -224,6 +236,11 @@ class SignupService:
                     telegram_id, type(error).__name__, self.clock()
                 )
                 return Result(Outcome.EXPIRED)
+            except ClickBookValidationError as error:
+                await self.store.mark_registration_failed(
+                    telegram_id, type(error).__name__, self.clock()
+                )
+                return _validation_result(error)
             except ClickBookError as error:
                 await self._schedule_retry(record, error)
                 return Result(Outcome.PENDING, name=full_name)
@@ -275,12 +292,6 @@ class SignupService:
 
 async def _quiet(stage: Stage) -> None:
     """Progress callback for background work: nobody is watching."""
-
-
-def _certainly_undelivered(error: ClickBookTransportError) -> bool:
-    from bot.clickbook import ClickBookConnectError
-
-    return isinstance(error, ClickBookConnectError)
 
 
 def _validation_result(error: ClickBookValidationError) -> Result:

@@ -405,6 +405,12 @@ class SignupFlow:
                 text = t(f"submit.{result.outcome.value}", name=result.name)
             elif result.outcome == Outcome.EXPIRED:
                 text = t("submit.expired")
+            elif result.outcome == Outcome.EMAIL_TAKEN:
+                # Someone registered the address meanwhile: /start resumes at the email step.
+                await store.remove_draft_field(
+                    record.telegram_id, FLOW, Step.EMAIL, self.services.clock()
+                )
+                text = t("submit.email_taken")
             else:
                 continue
             # The final word goes out once: an account activated without the password (after

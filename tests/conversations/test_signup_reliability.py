@@ -466,11 +466,16 @@ async def test_daily_cap_on_submissions(tmp_path: Path, clock: ManualClock) -> N
     world = await make_world(tmp_path, settings, clock)
     try:
         ann = await at_summary(world)
+        # Failures that never reached ClickBook's validation do not count against the user...
         await world.fail_clickbook("SETUSERFIELDS", "http500", times=2)
-        await ann.tap("summary.confirm")
-        ann.assert_sees("submit.unavailable")
-        await ann.tap("summary.confirm")
-        ann.assert_sees("submit.unavailable")
+        for _ in range(2):
+            await ann.tap("summary.confirm")
+            ann.assert_sees("submit.unavailable")
+        # ...submissions ClickBook looked at and refused do.
+        await world.fail_clickbook("SETUSERFIELDS", "code", code=400, times=2)
+        for _ in range(2):
+            await ann.tap("summary.confirm")
+            ann.assert_sees("submit.rejected")
 
         await ann.tap("summary.confirm")
 
