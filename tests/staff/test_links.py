@@ -95,7 +95,7 @@ async def test_a_made_up_link_is_refused(world: World, owner: Person) -> None:
     assert not await world.store.is_staff(mallory.id)
 
 
-async def test_staff_opening_a_link_leave_it_for_someone_else(
+async def test_staff_opening_a_link_leaves_it_for_someone_else(
     world: World, owner: Person, bob: Person
 ) -> None:
     payload = await owner.make_link()
