@@ -32,7 +32,7 @@ from bot.invites import CheckOutcome
 from bot.staff_services import StaffServices
 from bot.storage import Invite
 from bot.ui import Button, CallbackData, Screen, ScreenRenderer, show
-from conversations.staff_access import StaffGate, ago
+from conversations.staff_access import PRIVATE, StaffGate, ago
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ class PendingInvites:
     def handlers(self) -> list[BaseHandler[Any, Any, Any]]:
         """Return the ``/pending`` handlers."""
         return [
-            CommandHandler("pending", self.command),
+            CommandHandler("pending", self.command, PRIVATE),
             CallbackQueryHandler(self.on_button, pattern=f"^{FLOW}:"),
         ]
 

@@ -49,7 +49,7 @@ from conversations import invite as invite_module
 from conversations import staff_signin
 from conversations.invite import InviteFlow, InviteStep
 from conversations.pending import AcceptanceNotifier, PendingInvites
-from conversations.staff_access import StaffAccess, StaffGate, unknown_command
+from conversations.staff_access import PRIVATE, StaffAccess, StaffGate, unknown_command
 from conversations.staff_signin import SignInFlow, SignInStep
 
 log = logging.getLogger(__name__)
@@ -149,8 +149,8 @@ class StaffFeature:
             MessageHandler(anything, track(self.invite.on_update)),
         ]
         commands = [
-            CommandHandler("signin", track(self.signin.start)),
-            CommandHandler("invite", track(self.invite.start)),
+            CommandHandler("signin", track(self.signin.start), PRIVATE),
+            CommandHandler("invite", track(self.invite.start), PRIVATE),
         ]
         states: dict[object, list[BaseHandler[Any, Any, Any]]] = {
             SignInStep.EMAIL: [
@@ -176,7 +176,7 @@ class StaffFeature:
                     MessageHandler(anything & self.active.filter, track(self.resume)),
                 ],
                 states=states,
-                fallbacks=[*commands, CommandHandler("cancel", track(self.cancel))],
+                fallbacks=[*commands, CommandHandler("cancel", track(self.cancel), PRIVATE)],
                 name="staff",
                 persistent=True,
                 allow_reentry=False,
@@ -189,7 +189,7 @@ class StaffFeature:
             self.conversation(),
             *self.access.handlers(),
             *self.pending.handlers(),
-            CommandHandler("signout", self.signin.sign_out),
+            CommandHandler("signout", self.signin.sign_out, PRIVATE),
         ]
 
     def unknown_command_handler(self) -> BaseHandler[Any, Any, Any]:

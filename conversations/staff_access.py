@@ -39,6 +39,8 @@ STAFF_COMMANDS = ("invite", "pending", "signin", "signout")
 OWNER_COMMANDS = ("staff_link", "staff")
 EVERYONE_COMMANDS = ("start", "language", "help")
 LABEL_LIMIT = 32
+PRIVATE = filters.ChatType.PRIVATE
+"""Staff commands work in private chats only: their screens show clients' emails and phones."""
 
 
 def ago(t: Translator, moment: datetime, now: datetime) -> str:
@@ -332,7 +334,7 @@ class StaffAccess:
     def handlers(self) -> list[BaseHandler[Any, Any, Any]]:
         """Return the owners' command handlers."""
         return [
-            CommandHandler("staff_link", self.staff_link),
-            CommandHandler("staff", self.staff_list),
+            CommandHandler("staff_link", self.staff_link, PRIVATE),
+            CommandHandler("staff", self.staff_list, PRIVATE),
             CallbackQueryHandler(self.on_button, pattern=f"^{FLOW}:"),
         ]
