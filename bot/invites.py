@@ -45,6 +45,7 @@ from bot.clickbook import (
     RegStatus,
     Session,
 )
+from bot.clickbook.client import LOGIN
 from bot.clock import Clock
 from bot.staff_sessions import StaffSessions
 from bot.storage import Invite, InviteStatus, Store
@@ -190,6 +191,9 @@ class InviteService:
         except ClickBookConnectError:
             return SendResult(SendOutcome.UNAVAILABLE)
         except ClickBookTransportError as error:
+            if error.operation == LOGIN:
+                # Renewing the session failed, before the client file was sent again.
+                return SendResult(SendOutcome.UNAVAILABLE)
             log.warning("NewClientFile by %s: outcome unknown (%s)", inviter_id, error)
             return SendResult(SendOutcome.UNCERTAIN)
         except ClickBookError as error:
@@ -255,6 +259,8 @@ class InviteService:
             inviter = invite.inviter_id
             session = None if inviter in signed_out else await self.sessions.session(inviter)
             if session is None:
+                if self.sessions.take_unreadable(inviter):
+                    signed_out.add(inviter)
                 # Nothing to ask ClickBook with; look again later, without hammering.
                 await self._back_off(invite)
                 continue

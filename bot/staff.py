@@ -142,6 +142,10 @@ class StaffDirectory:
             return JoinResult(JoinOutcome.ALREADY_STAFF)
         now = self.clock()
         async with self.store.transaction():
+            made_by = await self.store.get_staff_link(hashed)
+            if made_by is not None and made_by.created_by not in self.owner_ids:
+                # Its maker is no longer an owner: the link no longer grants anything.
+                return JoinResult(JoinOutcome.UNKNOWN)
             result = await self.store.consume_staff_link(hashed, used_by=telegram_id, now=now)
             if result is not StaffLinkResult.OK:
                 return JoinResult(JoinOutcome(result.value))

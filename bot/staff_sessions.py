@@ -91,6 +91,7 @@ class StaffSessions:
         self.cipher = cipher
         self.key_state = key_state
         self._sessions: dict[int, Session] = {}
+        self._unreadable: set[int] = set()
 
     def __repr__(self) -> str:
         return f"StaffSessions({len(self._sessions)} in memory, key {self.key_state})"
@@ -131,6 +132,7 @@ class StaffSessions:
         if previous is not None and previous is not session:
             previous.mark_signed_out()
         await self._store_session(telegram_id, session)
+        self._unreadable.discard(telegram_id)
         await self.store.clear_signin_failures(telegram_id)
         await self.store.clear_signin_notice(telegram_id)
         log.info("staff %s signed in to ClickBook", telegram_id)
@@ -176,9 +178,21 @@ class StaffSessions:
                 "staff %s: the stored sign-in cannot be decrypted; deleting it", telegram_id
             )
             await self.store.delete_staff_credentials(telegram_id)
+            self._unreadable.add(telegram_id)
             return None
         self._sessions[telegram_id] = session
         return session
+
+    def take_unreadable(self, telegram_id: int) -> bool:
+        """Tell (once) whether the member's stored sign-in was dropped as unreadable.
+
+        That happens when ``CLICKBOT_SECRET_KEY`` was replaced: like a failed renewal, the
+        member has to sign in again and should be told so.
+        """
+        if telegram_id in self._unreadable:
+            self._unreadable.discard(telegram_id)
+            return True
+        return False
 
     async def keep_renewed(self, telegram_id: int, session: Session, cookie_before: str) -> None:
         """Store the session again if a call renewed its cookie meanwhile."""

@@ -7,8 +7,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from bot.config import Settings
+from bot.crypto import new_secret_key
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
 from bot.storage import InviteStatus
@@ -211,3 +213,23 @@ async def test_the_staff_chat_gets_a_short_notice_without_contact_details(
     assert "9876" not in notice
     assert "412" not in notice
     assert len(bob.received("notice.accepted", name="Ann Lee", age="6 minutes ago")) == 1
+
+
+async def test_a_replaced_secret_key_asks_once_to_sign_in_again(
+    world: World, owner: Person, bob: Person, clock: ManualClock
+) -> None:
+    await bob.sign_in()
+    await bob.invite()
+    world.settings = world.settings.model_copy(update={"secret_key": SecretStr(new_secret_key())})
+    await world.restart()
+    await accept(world, "ann@example.com")
+
+    for _ in range(3):
+        clock.advance(timedelta(hours=1))
+        await world.run_jobs()
+
+    assert len(bob.received("notice.sign_in_again", count=1)) == 1
+    assert bob.received_any("notice.accepted") == []
+    await bob.sign_in()
+    await world.run_jobs()
+    assert len(bob.received("notice.accepted", name="Ann Lee", age="3 hours ago")) == 1

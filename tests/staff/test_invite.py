@@ -244,3 +244,19 @@ async def test_sign_in_from_the_middle_of_the_form_leaves_it_resumable(
     await bob.send("/invite")
 
     bob.assert_sees("invite.last_prompt")
+
+
+async def test_clickbook_down_while_renewing_sends_nothing(
+    world: World, owner: Person, bob: Person, clock: ManualClock
+) -> None:
+    await bob.sign_in()
+    await bob.fill_invite()
+    clock.advance(timedelta(minutes=45))
+    await world.fail_clickbook("LOGIN", "drop", times=4)
+
+    await bob.tap("invite.summary.confirm")
+
+    bob.assert_sees("invite.unavailable")
+    assert await world.control("GET", "/_sandbox/outbox") == []
+    await bob.tap("invite.summary.confirm")
+    bob.assert_sees("invite.sent", email="ann@example.com", name="Ann Lee")

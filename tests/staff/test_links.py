@@ -127,3 +127,18 @@ async def test_the_owner_menu_appears_at_first_contact(world: World, owner: Pers
     assert owner.menu() == ["invite", "pending", "signin", "signout", "staff_link", "staff"] + (
         CUSTOMER_MENU
     )
+
+
+async def test_a_link_made_by_someone_no_longer_owner_grants_nothing(
+    world: World, owner: Person
+) -> None:
+    payload = await owner.make_link()
+    world.settings = world.settings.model_copy(update={"owner_ids": frozenset({1})})
+    await world.restart()
+    carol = person(world, "Carol", "Cook")
+
+    await carol.open_link(payload)
+
+    carol.assert_sees("staff.link.unknown")
+    assert world.store is not None
+    assert not await world.store.is_staff(carol.id)
