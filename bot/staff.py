@@ -36,6 +36,9 @@ TOKEN_BYTES = 24
 """Random bytes per token: 32 url-safe characters, well inside Telegram's 64."""
 PAYLOAD = re.compile(rf"^{LINK_PREFIX}(?P<token>[A-Za-z0-9_-]{{16,56}})$")
 PROFILE_KIND = "staff_profile"
+TOKEN_IN_TEXT = re.compile(rf"{LINK_PREFIX}[A-Za-z0-9_-]{{16,}}")
+BOT_API_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot")
+"""PTB logs every Bot API call with its parameters at DEBUG: the staff link message too."""
 
 
 class Role(StrEnum):
@@ -89,6 +92,26 @@ class StaffProfile:
 
     name: str
     language: str
+
+
+class LinkTokenFilter(logging.Filter):
+    """Blank out staff link tokens in log records, so a debug log cannot hand out staff rights."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message without tokens; never drop the record."""
+        message = record.getMessage()
+        if LINK_PREFIX in message:
+            record.msg = TOKEN_IN_TEXT.sub(f"{LINK_PREFIX}<hidden>", message)
+            record.args = ()
+        return True
+
+
+def hide_link_tokens_in_logs() -> None:
+    """Install :class:`LinkTokenFilter` on PTB's Bot API loggers (once)."""
+    for name in BOT_API_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(existing, LinkTokenFilter) for existing in logger.filters):
+            logger.addFilter(LinkTokenFilter())
 
 
 def token_hash(token: str) -> str:

@@ -11,7 +11,7 @@ from datetime import timedelta
 from bot.crypto import KeyState, load_cipher
 from bot.invites import InviteService
 from bot.services import Services
-from bot.staff import StaffDirectory
+from bot.staff import StaffDirectory, hide_link_tokens_in_logs
 from bot.staff_sessions import StaffSessions
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ def build_staff_services(
     services: Services, *, random: Callable[[], float] = random_module.random
 ) -> StaffServices:
     """Build the staff services; log once, clearly, when the secret key is missing or bad."""
+    hide_link_tokens_in_logs()
     settings = services.settings
     cipher, key_state = load_cipher(settings.secret_key)
     if key_state is KeyState.MISSING:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import timedelta
+
+import pytest
 
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
@@ -142,3 +145,16 @@ async def test_a_link_made_by_someone_no_longer_owner_grants_nothing(
     carol.assert_sees("staff.link.unknown")
     assert world.store is not None
     assert not await world.store.is_staff(carol.id)
+
+
+async def test_the_token_is_never_logged(
+    world: World, owner: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    payload = await owner.make_link()
+    carol = person(world, "Carol", "Cook")
+
+    await carol.open_link(payload)
+
+    carol.assert_sees("staff.link.joined")
+    assert payload.removeprefix("staff_") not in caplog.text
