@@ -28,7 +28,9 @@ and the concurrent customers only make the queue in front of it. Hence:
 - *latency* is per action, from the user action's call to its return, when the bot has
   answered: waiting in the queue behind other customers' updates plus processing. With
   ``concurrency`` customers the queue is up to ``concurrency - 1`` deep, so latency grows
-  with it; *processing* (the table only) is the time inside the lock alone;
+  with it; *processing* (the table only) is the time inside the lock alone. The bare
+  application never waits for a thread (the bot waits for SQLite's), so its customers never
+  actually overlap and its latency is processing alone: compare the two on throughput;
 - *peak RSS* is ``ru_maxrss`` of the whole process (imports, the emulator, the sandbox and the
   bot together) at the end of the bot's run, before the baseline runs.
 
