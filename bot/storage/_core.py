@@ -41,6 +41,9 @@ class StoreCore:
         self._lock = asyncio.Lock()
         self._lock_token = object()
         self._savepoint_numbers = itertools.count(1)
+        self._languages: dict[int, str | None] = {}
+        """Users' language choices, read once: asked on every update, written rarely, and
+        this process is the database's only writer."""
 
     async def close(self) -> None:
         """Wait for the statement in progress, then close the connection; idempotent."""
@@ -61,6 +64,13 @@ class StoreCore:
             else:
                 async with self._outermost_transaction():
                     yield
+
+    def _inside_transaction(self) -> bool:
+        """Tell whether a transaction is open (False once the connection is closed)."""
+        try:
+            return self._conn.in_transaction
+        except ValueError:
+            return False
 
     @asynccontextmanager
     async def _outermost_transaction(self) -> AsyncIterator[None]:

@@ -116,3 +116,19 @@ async def test_field_names_must_be_identifiers(store: Store, field: str) -> None
         await store.set_draft_field(1, "signup", field, 1, T0)
     with pytest.raises(ValueError, match="identifiers"):
         await store.set_draft_editing(1, "signup", field, T0)
+
+
+async def test_language_cache_follows_commits_and_rollbacks(store: Store) -> None:
+    assert await store.get_language(7) is None
+    await store.set_language(7, "de")
+    assert await store.get_language(7) == "de"
+
+    async def change_then_fail() -> None:
+        async with store.transaction():
+            await store.set_language(7, "ru")
+            assert await store.get_language(7) == "ru"
+            raise RuntimeError("roll back")
+
+    with pytest.raises(RuntimeError):
+        await change_then_fail()
+    assert await store.get_language(7) == "de"
