@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -21,7 +22,7 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
 log = logging.getLogger(__name__)
@@ -49,10 +50,13 @@ class Screen:
     remove_reply_keyboard: bool = False
     new_message: bool = False
     """Always send a fresh message (e.g. after deleting the user's password message)."""
+    text_actions: Sequence[Button] = ()
+    """Actions offered as reply-keyboard text buttons, recognised by their label."""
 
     def labels(self) -> list[Button]:
         """Return every actionable button, for matching typed text against labels."""
-        return [button for row in self.rows for button in row if button.action]
+        inline = [button for row in self.rows for button in row if button.action]
+        return [*inline, *self.text_actions]
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,20 @@ class ScreenRenderer:
         )
 
 
+async def answer_quietly(query: CallbackQuery | None, text: str | None = None) -> None:
+    """Answer a callback query, ignoring Telegram's refusal (e.g. a tap older than ~15 s).
+
+    The answer only stops the button's spinner; the tap itself must still be handled, so a
+    late or repeated answer is logged rather than allowed to abort the handler.
+    """
+    if query is None:
+        return
+    try:
+        await query.answer(text)
+    except TelegramError as error:
+        log.info("could not answer a callback query: %s", error)
+
+
 def is_not_modified(error: BadRequest) -> bool:
     """Tell whether Telegram refused an edit only because nothing changed."""
     return "message is not modified" in error.message.lower()
@@ -127,6 +145,9 @@ async def show(
     edit: Message | None = None,
 ) -> Message | None:
     """Show ``screen``: edit ``edit`` in place when possible, else send a new message.
+
+    When a new message replaces ``edit`` (a reply keyboard cannot be edited in), the old
+    message's buttons are taken away, so nobody taps an outdated keyboard.
 
     Returns the message now showing the screen, or ``None`` when the user blocked the bot.
     """
@@ -160,9 +181,35 @@ async def show(
     elif screen.remove_reply_keyboard and markup is None:
         reply_markup = ReplyKeyboardRemove()
     try:
-        return await bot.send_message(
+        sent = await bot.send_message(
             chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=reply_markup
         )
     except Forbidden:
         log.info("chat %s blocked the bot; screen not shown", chat_id)
         return None
+    if edit is not None and edit.reply_markup is not None:
+        await _take_buttons_away(bot, chat_id, edit.message_id)
+    return sent
+
+
+async def _take_buttons_away(bot: ExtBot, chat_id: int, message_id: int) -> None:  # type: ignore[type-arg]
+    try:
+        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
+    except (BadRequest, Forbidden) as error:
+        log.info("could not remove the buttons of message %s: %s", message_id, error)
+
+
+async def remove_reply_keyboard(bot: ExtBot, chat_id: int) -> None:  # type: ignore[type-arg]
+    """Take a reply keyboard off the screen when the next screen needs inline buttons.
+
+    A message cannot carry both, so a one-character message removes the keyboard and is deleted
+    at once (a removed keyboard stays removed).
+    """
+    try:
+        carrier = await bot.send_message(chat_id, "…", reply_markup=ReplyKeyboardRemove())
+    except Forbidden:
+        return
+    try:
+        await carrier.delete()
+    except (BadRequest, Forbidden) as error:
+        log.info("could not delete the keyboard-removing message: %s", error)

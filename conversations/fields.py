@@ -107,6 +107,9 @@ class EmailField(Field):
         await session.set_scratch(EMAIL_CANDIDATE, email)
         return Redisplay(self._read_back(session, email))
 
+    async def leave(self, session: FormSession) -> None:
+        await session.set_scratch(EMAIL_CANDIDATE, None)
+
     async def on_action(self, session: FormSession, action: str) -> Outcome | None:
         candidate = session.scratch(EMAIL_CANDIDATE)
         if not candidate:

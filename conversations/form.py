@@ -14,6 +14,13 @@ renders its own prompt; the engine adds what every step has: the step counter, B
 optional fields, "keep the current answer" while editing, Cancel, a summary with an edit button
 per field, stale-button detection (a nonce in every callback) and typed text that matches a
 button label counting as a tap.
+
+What the engine keeps in the draft besides the answers (keys starting with ``_``): the nonce of
+the screen shown, that screen's button labels (so typed text is matched against what the user
+actually sees, search results and pages included), whether a reply keyboard is up (so it is
+taken down when the next screen needs inline buttons), and whether the form is *parked*: not
+on screen after Cancel or the welcome, so the next message shows the step that is due instead
+of being taken as an answer to a question the user is not looking at.
 """
 
 from __future__ import annotations
@@ -22,16 +29,24 @@ import logging
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from telegram import Contact, Message, Update, User
+from telegram import Contact, KeyboardButton, Message, Update, User
 from telegram.ext import ExtBot
 
-from bot.i18n import Translator, escape
+from bot.i18n import Markup, Translator, escape
 from bot.storage import Store
-from bot.ui import Button, CallbackData, Screen, ScreenRenderer, show
+from bot.ui import (
+    Button,
+    CallbackData,
+    Screen,
+    ScreenRenderer,
+    answer_quietly,
+    remove_reply_keyboard,
+    show,
+)
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +54,14 @@ SUMMARY = "summary"
 NONCE_KEY = "_nonce"
 SCRATCH_PREFIX = "_s_"
 ERROR_PREFIX = "_e_"
+LABELS_KEY = "_labels"
+"""The buttons of the screen shown last, as ``[label, action]`` pairs."""
+REPLY_KEYBOARD_KEY = "_reply_keyboard"
+"""Set while the screen shown last came with a reply keyboard."""
+PARKED_KEY = "_parked"
+"""Set while the form is not on screen; holds the notice key to show when it comes back."""
+BEGIN = "begin"
+"""The action of a welcome screen's Start button: show the step that is due."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +129,10 @@ class Field(ABC):
     async def on_contact(self, session: FormSession, contact: Contact) -> Outcome:
         """Handle a shared contact card; by default it is not what this field asks for."""
         return Invalid(session.t("form.contact_not_expected"))
+
+    async def leave(self, session: FormSession) -> None:
+        """Forget half-done work (a candidate awaiting confirmation, a page) on Back or Keep."""
+        return
 
 
 @dataclass
@@ -189,6 +216,8 @@ class Form:
     """Catalog key of the summary's heading."""
     confirm_label: str = "form.confirm"
     field_error_keys: dict[str, str] = field(default_factory=dict)
+    resume_notice: str = "start.resume"
+    """Catalog key of the notice shown when a parked (cancelled) form comes back."""
 
     def field(self, key: str) -> Field | None:
         """Return the field stored under ``key``."""
@@ -232,38 +261,42 @@ class FormEngine:
             screen = self._with_navigation(session, current, screen)
         error = session.fields.get(ERROR_PREFIX + current.key) if current else None
         parts = [part for part in (notice, error, screen.text) if part]
-        return Screen(
-            text="\n\n".join(parts),
-            rows=screen.rows,
-            reply_keyboard=screen.reply_keyboard,
-            placeholder=screen.placeholder,
-            remove_reply_keyboard=screen.remove_reply_keyboard,
-            new_message=screen.new_message,
-        )
+        return replace(screen, text="\n\n".join(parts))
 
     def _with_navigation(self, session: FormSession, current: Field, screen: Screen) -> Screen:
         t = session.t
         position = self.form.index(current)
-        header = t("form.step", number=position + 1, total=len(self.form.fields))
+        header = f"<i>{t('form.step', number=position + 1, total=len(self.form.fields))}</i>"
+        nav_rows: list[list[Button]] = []
+        if session.editing == current.key and current.is_answered(session):
+            # Re-asked (Back or the summary's edit button): the earlier answer is the default.
+            answer = t("form.current", value=Markup(current.display(session)))
+            header = f"{header}\n{answer}"
+            nav_rows.append([Button(t.plain("form.keep"), "keep")])
         nav: list[Button] = []
-        if session.editing and current.key in session.fields:
-            nav.append(Button(t.plain("form.keep"), "keep"))
-        elif position > 0 or session.editing:
+        if position > 0:
             nav.append(Button(t.plain("form.back"), "back"))
         if current.optional:
             nav.append(Button(t.plain("form.skip"), "skip"))
         nav.append(Button(t.plain("form.cancel"), "cancel"))
-        return Screen(
-            text=f"<i>{header}</i>\n{screen.text}",
-            rows=[*screen.rows, nav],
-            reply_keyboard=screen.reply_keyboard,
-            placeholder=screen.placeholder,
-            remove_reply_keyboard=screen.remove_reply_keyboard,
-            new_message=screen.new_message,
-        )
+        nav_rows.append(nav)
+        text = f"{header}\n{screen.text}"
+        if screen.reply_keyboard:
+            # A message carries one keyboard: beside a reply keyboard, navigation becomes text
+            # buttons there, which match_label turns back into these actions.
+            return replace(
+                screen,
+                text=text,
+                reply_keyboard=[
+                    *screen.reply_keyboard,
+                    *([KeyboardButton(b.label) for b in row] for row in nav_rows),
+                ],
+                text_actions=[button for row in nav_rows for button in row],
+            )
+        return replace(screen, text=text, rows=[*screen.rows, *nav_rows])
 
     def summary(self, session: FormSession) -> Screen:
-        """Return the summary card: every answer, an edit button per field, Confirm, Cancel."""
+        """Return the summary card: the answers, an edit button each, Confirm, Back, Cancel."""
         t = session.t
         lines = [f"<b>{t(self.form.summary_title)}</b>", ""]
         lines += [f"{escape(f.title(t))}: {f.display(session)}" for f in self.form.fields]
@@ -272,11 +305,9 @@ class FormEngine:
             for f in self.form.fields
         ]
         rows = [edit_buttons[i : i + 2] for i in range(0, len(edit_buttons), 2)]
+        rows.append([Button(t.plain(self.form.confirm_label), "confirm")])
         rows.append(
-            [
-                Button(t.plain(self.form.confirm_label), "confirm"),
-                Button(t.plain("form.cancel"), "cancel"),
-            ]
+            [Button(t.plain("form.back"), "back"), Button(t.plain("form.cancel"), "cancel")]
         )
         return Screen(text="\n".join(lines), rows=rows)
 
@@ -289,11 +320,73 @@ class FormEngine:
         notice: str | None = None,
     ) -> Message | None:
         """Show the current step, with a fresh nonce so older keyboards become stale."""
+        await session.forget(PARKED_KEY)
         screen = await self.screen_for(session, notice)
+        return await self.show(bot, session, screen, edit=edit)
+
+    async def show(
+        self,
+        bot: ExtBot,  # type: ignore[type-arg]
+        session: FormSession,
+        screen: Screen,
+        *,
+        edit: Message | None = None,
+    ) -> Message | None:
+        """Show any screen of this form with a fresh nonce, remembering its button labels."""
         nonce = await session.next_nonce()
-        return await show(
+        keyboard_up = REPLY_KEYBOARD_KEY in session.fields and not screen.reply_keyboard
+        if keyboard_up and (screen.rows or not screen.remove_reply_keyboard):
+            await remove_reply_keyboard(bot, session.chat_id)
+        message = await show(
             bot, session.chat_id, screen, ScreenRenderer(self.form.flow, nonce), edit=edit
         )
+        if screen.reply_keyboard:
+            await session.save(REPLY_KEYBOARD_KEY, True)
+        else:
+            await session.forget(REPLY_KEYBOARD_KEY)
+        labels = [[button.label, button.action] for button in screen.labels()]
+        if labels:
+            await session.save(LABELS_KEY, labels)
+        else:
+            await session.forget(LABELS_KEY)
+        return message
+
+    async def show_intro(
+        self,
+        bot: ExtBot,  # type: ignore[type-arg]
+        session: FormSession,
+        screen: Screen,
+    ) -> Message | None:
+        """Show a welcome screen before the first question (its Start button's action: BEGIN).
+
+        The form is parked meanwhile: whatever the user sends first brings up the question
+        that is due rather than being taken as its answer.
+        """
+        message = await self.show(bot, session, screen)
+        await session.save(PARKED_KEY, "")
+        return message
+
+    async def cancel(
+        self,
+        bot: ExtBot,  # type: ignore[type-arg]
+        session: FormSession,
+        edit: Message | None = None,
+    ) -> None:
+        """Say the form is cancelled and park it; the draft stays for later."""
+        await self.show(
+            bot,
+            session,
+            Screen(session.t("form.cancelled"), remove_reply_keyboard=True),
+            edit=edit,
+        )
+        await session.save(PARKED_KEY, self.form.resume_notice)
+
+    def _shown_buttons(self, session: FormSession) -> list[Button] | None:
+        """Return the buttons of the screen shown last, if the draft remembers them."""
+        labels = session.fields.get(LABELS_KEY)
+        if not isinstance(labels, list):
+            return None
+        return [Button(str(label), str(action)) for label, action in labels]
 
     async def handle(self, update: Update, bot: ExtBot, session: FormSession) -> bool:  # type: ignore[type-arg]
         """Process one update for this form; return True when the conversation ended."""
@@ -302,13 +395,26 @@ class FormEngine:
         if query is not None:
             data = CallbackData.decode(query.data)
             if data is None or data.flow != self.form.flow or data.nonce != session.nonce:
-                await query.answer(session.t.plain("form.stale_toast"))
+                await answer_quietly(query, session.t.plain("form.stale_toast"))
                 await self.render(bot, session, notice=session.t("form.stale"))
                 return False
-            await query.answer()
+            await answer_quietly(query)
             return await self._act(bot, session, data.action, query.message)  # type: ignore[arg-type]
         if message is None:
             return False
+        if update.edited_message is not None:
+            # An edit cannot reach back into an answer already taken; say so rather than
+            # letting the user believe the summary will show the edited text.
+            await self.render(bot, session, notice=session.t("form.edit_ignored"))
+            return False
+        if PARKED_KEY in session.fields:
+            notice_key = session.fields[PARKED_KEY]
+            # After Cancel anything brings the form back; after the welcome only text would
+            # be mistaken for an answer (a sticker or a contact is refused as usual).
+            if notice_key or message.text is not None:
+                notice = session.t(notice_key) if notice_key else None
+                await self.render(bot, session, notice=notice)
+                return False
         current = session.current()
         if message.contact is not None:
             if current is None:
@@ -320,8 +426,10 @@ class FormEngine:
         if message.text is None:
             await self.render(bot, session, notice=session.t("form.text_expected"))
             return False
-        screen = await self.screen_for(session)
-        action = match_label(message.text, screen.labels())
+        buttons = self._shown_buttons(session)
+        if buttons is None:
+            buttons = (await self.screen_for(session)).labels()
+        action = match_label(message.text, buttons)
         if action is not None:
             return await self._act(bot, session, action, None)
         if current is None:
@@ -339,14 +447,11 @@ class FormEngine:
     ) -> bool:
         current = session.current()
         if action == "cancel":
-            await show(
-                bot,
-                session.chat_id,
-                Screen(session.t("form.cancelled"), remove_reply_keyboard=True),
-                ScreenRenderer(self.form.flow, await session.next_nonce()),
-                edit=edit,
-            )
+            await self.cancel(bot, session, edit)
             return True
+        if action == BEGIN:
+            await self.render(bot, session, edit=edit)
+            return False
         if action == "confirm" and current is None:
             return await self.submit(session, bot, edit)
         if action.startswith("edit.") and current is None:
@@ -356,6 +461,8 @@ class FormEngine:
             await self.render(bot, session, edit=edit)
             return False
         if action == "keep" and session.editing:
+            if current is not None:
+                await current.leave(session)
             await session.set_editing(None)
             await self.render(bot, session, edit=edit)
             return False
@@ -378,12 +485,12 @@ class FormEngine:
         if current is None:
             await session.set_editing(self.form.fields[-1].key)
             return
-        if session.editing and current.key in session.fields:
-            await session.set_editing(None)
-            return
+        await current.leave(session)
         position = self.form.index(current)
         if position > 0:
             await session.set_editing(self.form.fields[position - 1].key)
+        else:
+            await session.set_editing(None)
 
     async def _apply(
         self,
@@ -397,14 +504,13 @@ class FormEngine:
             await self.render(bot, session, notice=outcome.message)
             return False
         if isinstance(outcome, Redisplay):
-            nonce = await session.next_nonce()
-            screen = self._with_navigation(session, current, outcome.screen)
-            await show(
-                bot, session.chat_id, screen, ScreenRenderer(self.form.flow, nonce), edit=edit
+            await self.show(
+                bot, session, self._with_navigation(session, current, outcome.screen), edit=edit
             )
             return False
         await session.save(current.key, outcome.value)
         await session.forget(ERROR_PREFIX + current.key)
+        await current.leave(session)
         await session.set_editing(None)
         if outcome.note:
             await show(
@@ -413,6 +519,7 @@ class FormEngine:
                 Screen(outcome.note, remove_reply_keyboard=True),
                 ScreenRenderer(self.form.flow, session.nonce),
             )
+            await session.forget(REPLY_KEYBOARD_KEY)
             edit = None
         await self.render(bot, session, edit=edit)
         return False

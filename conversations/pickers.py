@@ -82,7 +82,11 @@ class CountryField(Field):
         if not matches:
             return Invalid(t("country.no_match", query=text[:60]))
         rows = [[Button(country.name, f"c.{country.code}")] for country in matches]
+        rows.append([Button(t.plain("country.other"), "pg.0")])
         return Redisplay(Screen(t("country.results"), rows=rows))
+
+    async def leave(self, session: FormSession) -> None:
+        await session.set_scratch(COUNTRY_DECLINED, None)
 
     async def on_action(self, session: FormSession, action: str) -> Outcome | None:
         kind, _, argument = action.partition(".")
@@ -153,7 +157,11 @@ class TimeZoneField(Field):
         if not matches:
             return Invalid(t("timezone.no_match", query=text[:60]))
         rows = [[self._button(zones, choice, session)] for choice in matches]
+        rows.append([Button(t.plain("timezone.all"), "pg.0")])
         return Redisplay(Screen(t("timezone.results"), rows=rows))
+
+    async def leave(self, session: FormSession) -> None:
+        await session.set_scratch(ZONE_CANDIDATE, None)
 
     async def on_action(self, session: FormSession, action: str) -> Outcome | None:
         kind, _, argument = action.partition(".")

@@ -39,9 +39,10 @@ from bot.domain import FieldError, check_password
 from bot.i18n import Translator, current_translator
 from bot.services import Services
 from bot.signup import Outcome, SignupService, Stage
-from bot.ui import Button, CallbackData, Screen, ScreenRenderer, show
+from bot.ui import Button, CallbackData, Screen, ScreenRenderer, answer_quietly, show
 from conversations.fields import EmailField, NameField, PhoneField, error_message
 from conversations.form import (
+    BEGIN,
     ERROR_PREFIX,
     Answer,
     Field,
@@ -238,15 +239,13 @@ class SignupFlow:
         if any(not key.startswith("_") for key in session.fields):
             await self.engine.render(context.bot, session, notice=t("start.resume"))
             return self._state(session)
-        nonce = await session.next_nonce()
-        await show(
+        await self.engine.show_intro(
             context.bot,
-            chat.id,
+            session,
             Screen(
                 t("start.welcome", name=user.first_name) + "\n\n" + t("start.privacy"),
-                rows=[[Button(t.plain("start.begin"), "begin")]],
+                rows=[[Button(t.plain("start.begin"), BEGIN)]],
             ),
-            ScreenRenderer(FLOW, nonce),
         )
         return Step.FIRST_NAME
 
@@ -254,11 +253,13 @@ class SignupFlow:
         """Route any input of a user inside the sign-up to the form engine."""
         user = update.effective_user
         assert user is not None
+        if update.edited_message is not None:
+            return await self.on_edit(update, context)
         registration = await self.services.store.get_registration(user.id)
         if registration is not None and registration.state != "failed":
             # Submitted already: the form must not be offered (and sent) a second time.
             if update.callback_query is not None:
-                await _answer_quietly(update)
+                await answer_quietly(update.callback_query)
             return await self.start(update, context)
         session = await self._session(update)
         if not session.fields:
@@ -273,7 +274,7 @@ class SignupFlow:
         ):
             # Start, or Confirm on a summary whose form is no longer complete (a restart lost
             # the password): show the step that is due, which is not a stale tap.
-            await _answer_quietly(update)
+            await answer_quietly(update.callback_query)
             await self.engine.render(context.bot, session, edit=query.message)  # type: ignore[arg-type]
             return self._state(session)
         current = session.current()
@@ -283,10 +284,26 @@ class SignupFlow:
         ended = await self.engine.handle(update, context.bot, session)
         return ConversationHandler.END if ended else self._state(session)
 
+    async def on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Step | int:
+        """Explain, inside a sign-up, that editing a sent message changes no answer."""
+        user = update.effective_user
+        assert user is not None
+        session = await self._session(update)
+        started = any(not key.startswith("_") for key in session.fields)
+        if not started or await self.services.store.get_registration(user.id) is not None:
+            return ConversationHandler.END
+        await self.engine.handle(update, context.bot, session)
+        return self._state(session)
+
     async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         """Leave the form on /cancel; the draft stays for later."""
         chat = update.effective_chat
         assert chat is not None
+        session = await self._session(update)
+        if session.fields:
+            # Parked like the Cancel button: old buttons go stale, and text is no answer.
+            await self.engine.cancel(context.bot, session)
+            return ConversationHandler.END
         t = current_translator.get()
         await show(
             context.bot,
@@ -433,7 +450,9 @@ class SignupFlow:
         routed = [
             CallbackQueryHandler(self.on_update, pattern=f"^{FLOW}:"),
             MessageHandler(
-                filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
+                (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)
+                & ~filters.COMMAND
+                & ~filters.StatusUpdate.ALL,
                 self.on_update,
             ),
         ]
@@ -457,16 +476,6 @@ class SignupFlow:
                 allow_reentry=True,
             )
         return [conversation]
-
-
-async def _answer_quietly(update: Update) -> None:
-    query = update.callback_query
-    if query is None:
-        return
-    try:
-        await query.answer()
-    except TelegramError as error:
-        log.info("could not answer a callback query: %s", error)
 
 
 async def _delete_quietly(message: Message) -> None:
