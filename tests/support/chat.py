@@ -8,10 +8,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.domain.countries import country_name
-from bot.i18n import Translator
+from bot.i18n import LANGUAGES, Translator
+from bot.sandbox.telegram.views import ChatMessage
 from bot.sandbox.world import World
 
 TAG = re.compile(r"<[^>]+>")
+FLOW = "su"
+STEP_PROMPTS = {
+    "first_name": "name.first_prompt",
+    "last_name": "name.last_prompt",
+    "email": "email.prompt",
+    "phone": "phone.prompt",
+    "country": "country.from_phone",
+    "timezone": "timezone.prompt",
+    "password": "password.prompt",
+    "terms": "terms.prompt",
+    "summary": "summary.title",
+}
+"""The catalog key that shows each sign-up step is being asked (as ``fill_to`` reaches it)."""
 
 
 def visible(rendered_html: str) -> str:
@@ -46,6 +60,19 @@ class Customer:
             f"expected {key!r} ({expected!r}) in the newest message:\n{self.actor.last.text}"
         )
 
+    def assert_asks(self, step: str) -> None:
+        """Fail unless the newest message asks the question of ``step`` (or is the summary)."""
+        params = {"country": country_name("AU", self.language)} if step == "country" else {}
+        self.assert_sees(STEP_PROMPTS[step], **params)
+
+    async def draft_answers(self) -> dict[str, Any]:
+        """Return the answers in the sign-up draft (the engine's own ``_`` keys left out)."""
+        store = self.world.store
+        assert store is not None
+        draft = await store.get_draft(self.actor.id, FLOW)
+        assert draft is not None, "no sign-up draft"
+        return {key: value for key, value in draft.fields.items() if not key.startswith("_")}
+
     def label(self, key: str, **params: Any) -> str:
         """Return the button label of a catalog key."""
         return self.t.plain(key, **params)
@@ -53,6 +80,15 @@ class Customer:
     async def tap(self, key: str, **params: Any) -> None:
         """Tap the button labelled with a catalog key."""
         await self.actor.tap(self.label(key, **params))
+
+    async def choose(self, key: str, **params: Any) -> None:
+        """Use the button labelled with a catalog key, on the reply keyboard or inline."""
+        label = self.label(key, **params)
+        keyboard = self.actor.reply_keyboard or []
+        if any(label in row for row in keyboard):
+            await self.actor.press(label)
+        else:
+            await self.actor.tap(label)
 
     async def send(self, text: str) -> None:
         """Type a message."""
@@ -121,6 +157,47 @@ class Customer:
         await self.start()
         await self.fill_to()
         await self.tap("summary.confirm")
+
+
+def bot_problems(world: World) -> list[str]:
+    """List what went wrong on the bot's side.
+
+    Failed Bot API calls, unanswered taps, and "something went wrong" messages (the error
+    handler's, so an exception in a handler shows up here too).
+    """
+    problems = [
+        f"{call.method}: {call.description}" for call in world.emulator.calls if not call.ok
+    ]
+    problems += [f"unanswered tap {query.data}" for query in world.emulator.unanswered_callbacks]
+    oops = {world.catalogs.translator(language)("errors.unexpected") for language in LANGUAGES}
+    problems += [
+        f"error message sent: {call.params['text']!r}"
+        for call in world.emulator.calls_to("sendMessage")
+        if call.params.get("text") in oops
+    ]
+    return problems
+
+
+async def replay_tap(actor: Any, snapshot: ChatMessage, label: str) -> None:
+    """Tap ``label`` as it was on an earlier ``snapshot`` of a message.
+
+    This is the second tap of a quick double tap: Telegram sends it with the callback data the
+    button had when it was tapped, even though the bot has since edited the keyboard away.
+    """
+    data = snapshot.callback_data(label)
+    assert data is not None, f"{label!r} was not a callback button: {snapshot.buttons}"
+    # The emulator's actors only tap keyboards as they are now, so the query is built the way
+    # UserActor.tap builds it, from the old callback data.
+    chat = actor._chat
+    query = actor._store.new_callback(chat, snapshot.message_id, data, actor._now())
+    payload = {
+        "id": query.id,
+        "from": dict(chat.user),
+        "message": actor._store.message_dict(chat.messages[snapshot.message_id]),
+        "chat_instance": f"ci{actor.chat_id}",
+        "data": data,
+    }
+    await actor._hub.publish("callback_query", payload)
 
 
 def customer(
