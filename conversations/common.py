@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.i18n import LANGUAGES, current_translator
 from bot.services import Services
-from bot.ui import Button, CallbackData, Screen, ScreenRenderer, show
+from bot.ui import Button, CallbackData, Screen, ScreenRenderer, answer_quietly, show
 
 FLOW = "lg"
 NATIVE_NAMES = {"en": "English", "es": "Español", "de": "Deutsch", "ru": "Русский"}
@@ -44,12 +44,12 @@ class CommonCommands:
         assert user is not None
         data = CallbackData.decode(query.data)
         if data is None or data.action not in LANGUAGES:
-            await query.answer()
+            await answer_quietly(query)
             return
         await self.services.store.set_language(user.id, data.action)
         t = self.services.catalogs.translator(data.action)
         current_translator.set(t)
-        await query.answer(t.plain("language.saved_toast"))
+        await answer_quietly(query, t.plain("language.saved_toast"))
         await show(
             context.bot,
             query.message.chat.id if query.message else user.id,
