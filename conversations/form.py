@@ -150,6 +150,9 @@ class FormSession:
     services: Any
     """The flow's own services (ClickBook client, settings, vault...)."""
     form: Form
+    _changed: dict[str, Any] = field(default_factory=dict, repr=False)
+    _removed: set[str] = field(default_factory=set, repr=False)
+    _editing_changed: bool = field(default=False, repr=False)
 
     @property
     def nonce(self) -> str:
@@ -168,21 +171,53 @@ class FormSession:
         return None
 
     async def save(self, key: str, value: Any) -> None:
-        """Write one draft value at once (the draft is the truth)."""
+        """Change one draft value; it is written with the others by :meth:`flush`."""
         self.fields[key] = value
-        await self.store.set_draft_field(self.user.id, self.flow, key, value, self.now)
+        self._changed[key] = value
+        self._removed.discard(key)
 
     async def forget(self, key: str) -> None:
-        """Remove one draft value."""
+        """Remove one draft value (written by :meth:`flush`)."""
         if key in self.fields:
             del self.fields[key]
-            await self.store.remove_draft_field(self.user.id, self.flow, key, self.now)
+            self._changed.pop(key, None)
+            self._removed.add(key)
 
     async def set_editing(self, key: str | None) -> None:
         """Mark which field is being re-asked (``None``: derive the step again)."""
         if self.editing != key:
             self.editing = key
-            await self.store.set_draft_editing(self.user.id, self.flow, key, self.now)
+            self._editing_changed = True
+
+    async def flush(self) -> None:
+        """Write every change since the last flush in one statement.
+
+        The engine flushes before anything is shown to the user and when an update is done,
+        so what the user sees is always on disk ("the draft is the truth"), at the cost of
+        one statement per update instead of one per value.
+        """
+        if not (self._changed or self._removed or self._editing_changed):
+            return
+        await self.store.update_draft(
+            self.user.id,
+            self.flow,
+            set_fields=self._changed,
+            remove_fields=sorted(self._removed),
+            editing=self.editing if self._editing_changed else ...,
+            now=self.now,
+        )
+        self._changed = {}
+        self._removed = set()
+        self._editing_changed = False
+
+    async def delete(self) -> None:
+        """Delete the whole draft (the form is done), dropping unwritten changes."""
+        self._changed = {}
+        self._removed = set()
+        self._editing_changed = False
+        self.fields = {}
+        self.editing = None
+        await self.store.delete_draft(self.user.id, self.flow)
 
     def scratch(self, name: str, default: Any = None) -> Any:
         """Return a field's working value (a candidate awaiting confirmation, a page...)."""
@@ -335,11 +370,6 @@ class FormEngine:
         """Show any screen of this form with a fresh nonce, remembering its button labels."""
         nonce = await session.next_nonce()
         keyboard_up = REPLY_KEYBOARD_KEY in session.fields and not screen.reply_keyboard
-        if keyboard_up and (screen.rows or not screen.remove_reply_keyboard):
-            await remove_reply_keyboard(bot, session.chat_id)
-        message = await show(
-            bot, session.chat_id, screen, ScreenRenderer(self.form.flow, nonce), edit=edit
-        )
         if screen.reply_keyboard:
             await session.save(REPLY_KEYBOARD_KEY, True)
         else:
@@ -349,7 +379,13 @@ class FormEngine:
             await session.save(LABELS_KEY, labels)
         else:
             await session.forget(LABELS_KEY)
-        return message
+        # Written before the user can see (and tap) the screen it describes.
+        await session.flush()
+        if keyboard_up and (screen.rows or not screen.remove_reply_keyboard):
+            await remove_reply_keyboard(bot, session.chat_id)
+        return await show(
+            bot, session.chat_id, screen, ScreenRenderer(self.form.flow, nonce), edit=edit
+        )
 
     async def show_intro(
         self,
@@ -362,9 +398,8 @@ class FormEngine:
         The form is parked meanwhile: whatever the user sends first brings up the question
         that is due rather than being taken as its answer.
         """
-        message = await self.show(bot, session, screen)
         await session.save(PARKED_KEY, "")
-        return message
+        return await self.show(bot, session, screen)
 
     async def cancel(
         self,
@@ -373,13 +408,13 @@ class FormEngine:
         edit: Message | None = None,
     ) -> None:
         """Say the form is cancelled and park it; the draft stays for later."""
+        await session.save(PARKED_KEY, self.form.resume_notice)
         await self.show(
             bot,
             session,
             Screen(session.t("form.cancelled"), remove_reply_keyboard=True),
             edit=edit,
         )
-        await session.save(PARKED_KEY, self.form.resume_notice)
 
     def _shown_buttons(self, session: FormSession) -> list[Button] | None:
         """Return the buttons of the screen shown last, if the draft remembers them."""
@@ -390,6 +425,12 @@ class FormEngine:
 
     async def handle(self, update: Update, bot: ExtBot, session: FormSession) -> bool:  # type: ignore[type-arg]
         """Process one update for this form; return True when the conversation ended."""
+        try:
+            return await self._handle(update, bot, session)
+        finally:
+            await session.flush()
+
+    async def _handle(self, update: Update, bot: ExtBot, session: FormSession) -> bool:  # type: ignore[type-arg]
         query = update.callback_query
         message = update.effective_message
         if query is not None:
@@ -453,6 +494,7 @@ class FormEngine:
             await self.render(bot, session, edit=edit)
             return False
         if action == "confirm" and current is None:
+            await session.flush()  # the answers are on disk before ClickBook hears of them
             return await self.submit(session, bot, edit)
         if action.startswith("edit.") and current is None:
             target = self.form.field(action.removeprefix("edit."))

@@ -349,7 +349,7 @@ class InviteFlow:
         result = await invites.send(session.user.id, session.fields)
         outcome = result.outcome
         if outcome is SendOutcome.SENT:
-            await self.staff.services.store.delete_draft(session.user.id, FLOW)
+            await session.delete()
             invite = result.invite
             assert invite is not None
             await show(

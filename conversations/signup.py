@@ -346,7 +346,7 @@ class SignupFlow:
         store = self.services.store
         if outcome in (Outcome.DONE, Outcome.ACTIVE):
             self.services.vault.forget(FLOW, session.user.id)
-            await store.delete_draft(session.user.id, FLOW)
+            await session.delete()
             await store.mark_registration_user_notified(session.user.id, self.services.clock())
             await show(
                 bot,

@@ -9,7 +9,9 @@ must never hold a password.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from types import EllipsisType
 from typing import Any
 
 import aiosqlite
@@ -92,6 +94,51 @@ class DraftQueries(StoreCore):
             (telegram_id, flow, field, to_db_time(now)),
         )
         return _draft(row)
+
+    async def update_draft(
+        self,
+        telegram_id: int,
+        flow: str,
+        *,
+        set_fields: Mapping[str, Any],
+        remove_fields: Iterable[str] = (),
+        editing: str | None | EllipsisType = ...,
+        now: datetime,
+    ) -> None:
+        """Apply several answers, removals and the editing mark in one statement.
+
+        Only the named fields change (``json_remove`` then ``json_set`` on the stored object),
+        so a field written meanwhile by someone else survives, as with the one-field methods.
+        ``editing=...`` leaves the mark as it is.
+        """
+        removed = [_json_path(field) for field in remove_fields]
+        pairs: list[str] = []
+        for field, value in set_fields.items():
+            pairs += [_json_path(field), encode_json(value, what=f"draft field {field!r}")]
+        if isinstance(editing, str):
+            _json_path(editing)
+        removal = f"json_remove(fields, {', '.join('?' * len(removed))})" if removed else "fields"
+        setters = ", ".join("?, json(?)" for _ in set_fields)
+        merged = f"json_set({removal}, {setters})" if set_fields else removal
+        fresh = f"json_set('{{}}', {setters})" if set_fields else "'{}'"
+        keep_editing = editing is ...
+        await self._execute(
+            f"INSERT INTO drafts (telegram_id, flow, fields, editing, updated_at) "
+            f"VALUES (?, ?, {fresh}, ?, ?) "
+            f"ON CONFLICT (telegram_id, flow) DO UPDATE SET fields = {merged}, "
+            f"editing = CASE WHEN ? THEN editing ELSE excluded.editing END, "
+            f"updated_at = excluded.updated_at",
+            (
+                telegram_id,
+                flow,
+                *pairs,
+                None if keep_editing else editing,
+                to_db_time(now),
+                *removed,
+                *pairs,
+                keep_editing,
+            ),
+        )
 
     async def delete_draft(self, telegram_id: int, flow: str) -> bool:
         """Delete the draft; return whether there was one."""

@@ -132,3 +132,40 @@ async def test_language_cache_follows_commits_and_rollbacks(store: Store) -> Non
     with pytest.raises(RuntimeError):
         await change_then_fail()
     assert await store.get_language(7) == "de"
+
+
+async def test_update_draft_applies_sets_removals_and_editing_in_one_go(store: Store) -> None:
+    await store.set_draft_field(5, "su", "keep", "me", at(0))
+    await store.set_draft_field(5, "su", "gone", 1, at(0))
+
+    await store.update_draft(
+        5, "su", set_fields={"a": {"x": [1, 2]}, "b": "two"}, remove_fields=["gone"],
+        editing="a", now=at(1),
+    )  # fmt: skip
+
+    draft = await store.get_draft(5, "su")
+    assert draft is not None
+    assert draft.fields == {"keep": "me", "a": {"x": [1, 2]}, "b": "two"}
+    assert draft.editing == "a"
+    assert draft.updated_at == at(1)
+
+    await store.update_draft(5, "su", set_fields={}, remove_fields=["b"], now=at(2))
+    draft = await store.get_draft(5, "su")
+    assert draft is not None
+    assert draft.fields == {"keep": "me", "a": {"x": [1, 2]}}
+    assert draft.editing == "a"  # left alone
+
+    await store.update_draft(5, "su", set_fields={"b": None}, editing=None, now=at(3))
+    draft = await store.get_draft(5, "su")
+    assert draft is not None
+    assert draft.fields["b"] is None
+    assert draft.editing is None
+
+
+async def test_update_draft_creates_a_draft_and_refuses_bad_names(store: Store) -> None:
+    await store.update_draft(6, "iv", set_fields={"first": "Ann"}, editing=None, now=at(0))
+    draft = await store.get_draft(6, "iv")
+    assert draft is not None
+    assert draft.fields == {"first": "Ann"}
+    with pytest.raises(ValueError, match="identifiers"):
+        await store.update_draft(6, "iv", set_fields={"a.b": 1}, now=at(0))
