@@ -70,7 +70,9 @@ class Answer:
 
     value: Any
     note: str | None = None
-    """A short acknowledgement sent before the next screen (e.g. after a shared contact)."""
+    """A message of its own before the next screen; it also takes a reply keyboard down."""
+    notice: str | None = None
+    """A short acknowledgement shown at the top of the next screen."""
 
 
 @dataclass(frozen=True)
@@ -555,6 +557,7 @@ class FormEngine:
         await current.leave(session)
         await session.set_editing(None)
         if outcome.note:
+            await session.flush()  # the answer is on disk before it is acknowledged
             await show(
                 bot,
                 session.chat_id,
@@ -563,5 +566,5 @@ class FormEngine:
             )
             await session.forget(REPLY_KEYBOARD_KEY)
             edit = None
-        await self.render(bot, session, edit=edit)
+        await self.render(bot, session, edit=edit, notice=outcome.notice)
         return False

@@ -109,7 +109,7 @@ class PasswordField(Field):
         except FieldError as error:
             return Invalid(error_message(session.t, error))
         self.services.vault.put(FLOW, session.user.id, SecretStr(password))
-        return Answer(True, note=session.t("password.saved"))
+        return Answer(True, notice=session.t("password.saved"))
 
 
 class TermsField(Field):
@@ -325,7 +325,8 @@ class SignupFlow:
 
         async def progress(stage: Stage) -> None:
             nonlocal progress_message
-            await _chat_action(bot, session.chat_id)
+            if stage == Stage.CREATING:  # "typing…" lasts until the next message or 5 s
+                await _chat_action(bot, session.chat_id)
             progress_message = await show(
                 bot,
                 session.chat_id,
