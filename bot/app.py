@@ -98,7 +98,6 @@ def build_application(
             first=timedelta(seconds=5),
             name="poll-invites",
         )
-    application.bot_data["signup"] = signup
     application.bot_data["staff"] = staff
     return application
 
