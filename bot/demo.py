@@ -49,6 +49,7 @@ from bot.sandbox.clickbook import SandboxConfig
 from bot.sandbox.telegram import render_message
 from bot.sandbox.world import World
 
+DEMO_BUSINESS_ZONE = "Australia/Sydney"
 HELP = (
     "Type as a Telegram user. Actions: [label] taps a button, :contact shares your number,\n"
     ":as NAME switches user, a t.me link opens it, :accept EMAIL accepts an invitation,\n"
@@ -241,7 +242,10 @@ async def run_demo(
         clock = DemoClock()
         # A fresh key per run: a sign-in stored by an earlier run (--database) cannot be read
         # and is simply asked for again.
-        settings = Settings(secret_key=SecretStr(new_secret_key()))
+        # The simulated business is in Sydney, like the simulated customers' phone numbers.
+        settings = Settings(
+            secret_key=SecretStr(new_secret_key()), business_timezone=DEMO_BUSINESS_ZONE
+        )
         world = await World.create(path, settings=settings, clock=clock, sandbox_clock=clock)
         demo = Demo(world, out, language=language, clock=clock)
         if owners:
