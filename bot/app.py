@@ -28,6 +28,7 @@ from telegram.request import BaseRequest
 
 from bot.clickbook import ClickBookFaultError, ClickBookResponseError, ClickBookTransportError
 from bot.i18n import LANGUAGES, current_translator, negotiate
+from bot.log_privacy import protect_logs
 from bot.services import Services
 from bot.staff_services import build_staff_services
 from bot.storage.persistence import SQLitePersistence
@@ -54,6 +55,7 @@ def build_application(
     rate_limiter: bool = True,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """Wire the flows, persistence, jobs and error handling into a PTB application."""
+    protect_logs()
     builder = (
         ApplicationBuilder()
         .token(token)

@@ -1,0 +1,50 @@
+"""PTB's debug logs, as production produces them (getUpdates, the update queue), leak nothing."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.sandbox.clickbook import ManualClock
+from bot.sandbox.world import TOKEN, World
+from tests.support.chat import customer
+
+PASSWORD = "Very$ecret42"  # noqa: S105 - the test user's
+
+
+async def test_debug_logs_never_show_a_typed_password_or_the_token(
+    tmp_path: Path, settings: Settings, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    world = await World.create(
+        tmp_path / "bot.db", settings=settings, clock=clock, sandbox_clock=clock
+    )
+    try:
+        ann = customer(world, password=PASSWORD)
+        await ann.start()
+        await ann.fill_to("password")
+        application = world.application
+        assert application is not None
+        # From here on the update takes production's road: getUpdates, then the update queue.
+        world.emulator.deliver_to(None)
+        await ann.send(PASSWORD)
+        updates = await application.bot.get_updates(timeout=0)
+        assert updates, "the password message was queued for getUpdates"
+        await application.start()
+        try:
+            for update in updates:
+                await application.update_queue.put(update)
+            await application.update_queue.join()
+        finally:
+            await application.stop()
+        ann.assert_sees("terms.prompt")
+    finally:
+        await world.stop()
+
+    assert "getUpdates" in caplog.text, "PTB's debug log of Bot API calls was captured"
+    assert "Processing update" in caplog.text, "PTB's debug log of the update queue was captured"
+    assert PASSWORD not in caplog.text
+    assert TOKEN.split(":")[1] not in caplog.text
