@@ -258,7 +258,11 @@ class SignupService:
             await self._schedule_retry(record, error)
             return Result(Outcome.PENDING, name=full_name)
         await self.store.mark_registration_signed_in(telegram_id, session.user, self.clock())
-        await self.client.logout(session)
+        try:
+            await self.client.logout(session)
+        except ClickBookError as error:
+            # A courtesy only: the account exists and the user is told so; the session expires.
+            log.info("sign-out of user %s failed: %s", telegram_id, type(error).__name__)
         return Result(Outcome.DONE, name=session.usercn or full_name)
 
     async def _schedule_retry(self, record: RegistrationRecord, error: ClickBookError) -> None:

@@ -1,0 +1,107 @@
+"""The sign-out that ends a sign-up is a courtesy: its failure must not undo the user's success.
+
+ClickBook's sign-out (``names.nsf?Logout``) cannot be faulted through the sandbox's controls,
+so it fails here at the HTTP boundary: a transport that answers 503 for it and passes every
+other request to the sandbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.config import Settings
+from bot.sandbox.clickbook import ManualClock
+from bot.sandbox.world import World
+from tests.support.chat import Customer, customer, visible
+
+FLOW = "su"
+CLIENT_ATTEMPTS = 4
+"""The ClickBook client's attempts for a request that is safe to repeat."""
+
+
+async def no_sleep(seconds: float) -> None:
+    """Skip the ClickBook client's backoff waits."""
+
+
+class SignOutDown(httpx.AsyncBaseTransport):
+    """ClickBook with its sign-out page failing and everything else working."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.refused = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Answer 503 to the sign-out, pass the rest on."""
+        if "logout" in request.url.query.decode().lower():
+            self.refused += 1
+            return httpx.Response(503, text="Service Unavailable")
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.fixture
+async def world(tmp_path: Path, settings: Settings, clock: ManualClock) -> AsyncIterator[World]:
+    """The bot with ClickBook's sign-out failing."""
+    instance = await World.create(
+        tmp_path / "bot.db",
+        settings=settings,
+        clock=clock,
+        sandbox_clock=clock,
+        clickbook_sleep=no_sleep,
+    )
+    http = instance._http
+    assert http is not None
+    http._transport = SignOutDown(http._transport)  # the HTTP boundary, not our code
+    try:
+        yield instance
+    finally:
+        await instance.stop()
+
+
+def error_shown(ann: Customer) -> bool:
+    texts = [message.text or "" for message in ann.actor.bot_messages]
+    apologies = [
+        visible(ann.t(key)) for key in ("errors.unexpected", "errors.clickbook_unavailable")
+    ]
+    return any(apology in text for text in texts for apology in apologies)
+
+
+async def test_failed_sign_out_after_the_sign_up_still_says_registered(world: World) -> None:
+    ann = customer(world)
+
+    await ann.sign_up()
+
+    assert isinstance(world._http._transport, SignOutDown)  # type: ignore[union-attr]
+    assert world._http._transport.refused > 0  # type: ignore[union-attr]
+    ann.assert_sees("submit.done", name="Ann Lee")
+    assert not error_shown(ann)
+    assert world.store is not None
+    assert await world.store.get_draft(ann.actor.id, FLOW) is None
+    assert world.vault.get(FLOW, ann.actor.id) is None
+
+
+async def test_failed_sign_out_does_not_stop_the_job_finishing_the_others(
+    world: World, clock: ManualClock
+) -> None:
+    ann = customer(world)
+    bea = customer(world, first_name="Bea", last_name="Ng", phone="+61412345679")
+    bea.email = "bea.ng@example.com"
+    bea.answers = {"first_name": "Bea", "last_name": "Ng"}
+    for person in (ann, bea):
+        await person.start()
+        await person.fill_to()
+        await world.fail_clickbook("PROCESSREGSTUB", "http500", times=CLIENT_ATTEMPTS)
+        await person.tap("summary.confirm")
+        person.assert_sees("submit.pending")
+
+    clock.advance(timedelta(minutes=5))
+    await world.run_jobs()
+
+    ann.assert_sees("submit.done", name="Ann Lee")
+    bea.assert_sees("submit.done", name="Bea Ng")
+    assert not error_shown(ann)
+    assert not error_shown(bea)
