@@ -149,6 +149,8 @@ class SignupService:
         self.clock = clock
         self.daily_limit = daily_limit
         self.first_retry = first_retry
+        self._in_progress: set[int] = set()
+        """Users whose registration a submission or the job is working on right now."""
 
     async def attempts_left(self, telegram_id: int) -> int:
         """Return how many submissions the user may still make in the last 24 hours."""
@@ -167,6 +169,22 @@ class SignupService:
         progress: Progress,
     ) -> Result:
         """Create, activate and sign in the account described by a finished draft."""
+        # A slow activation can outlast the stored record's retry time: the job must wait.
+        self._in_progress.add(telegram_id)
+        try:
+            return await self._submit(telegram_id, chat_id, language, fields, password, progress)
+        finally:
+            self._in_progress.discard(telegram_id)
+
+    async def _submit(
+        self,
+        telegram_id: int,
+        chat_id: int,
+        language: str,
+        fields: Mapping[str, Any],
+        password: SecretStr,
+        progress: Progress,
+    ) -> Result:
         if await self.attempts_left(telegram_id) <= 0:
             return Result(Outcome.LIMITED)
         try:
@@ -283,13 +301,19 @@ class SignupService:
         """Finish every stored stub whose retry is due; return what happened to each."""
         results = []
         for record in await self.store.due_registrations(self.clock()):
-            result = await self._finish(
-                record.telegram_id,
-                record.email,
-                record.full_name,
-                password_for(record.telegram_id),
-                _quiet,
-            )
+            if record.telegram_id in self._in_progress:
+                continue  # a submission is finishing it; it tells the user itself
+            self._in_progress.add(record.telegram_id)
+            try:
+                result = await self._finish(
+                    record.telegram_id,
+                    record.email,
+                    record.full_name,
+                    password_for(record.telegram_id),
+                    _quiet,
+                )
+            finally:
+                self._in_progress.discard(record.telegram_id)
             results.append((record, result))
         return results
 
