@@ -55,6 +55,7 @@ from conversations.form import (
     Outcome as FieldOutcome,
 )
 from conversations.pickers import CountryField, TimeZoneField
+from conversations.staff_access import NOT_OUR_COMMAND
 
 log = logging.getLogger(__name__)
 
@@ -467,7 +468,10 @@ class SignupFlow:
                     CommandHandler("start", self.start, filters.ChatType.PRIVATE),
                     *routed,
                 ],
-                states={step: list(routed) for step in Step},
+                states={
+                    **{step: list(routed) for step in Step},
+                    Step.PASSWORD: [*routed, MessageHandler(NOT_OUR_COMMAND, self.on_update)],
+                },
                 fallbacks=[
                     CommandHandler("start", self.start),
                     CommandHandler("cancel", self.cancel),

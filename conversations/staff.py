@@ -49,7 +49,13 @@ from conversations import invite as invite_module
 from conversations import staff_signin
 from conversations.invite import InviteFlow, InviteStep
 from conversations.pending import AcceptanceNotifier, PendingInvites
-from conversations.staff_access import PRIVATE, StaffAccess, StaffGate, unknown_command
+from conversations.staff_access import (
+    NOT_OUR_COMMAND,
+    PRIVATE,
+    StaffAccess,
+    StaffGate,
+    unknown_command,
+)
 from conversations.staff_signin import SignInFlow, SignInStep
 
 log = logging.getLogger(__name__)
@@ -159,6 +165,7 @@ class StaffFeature:
             ],
             SignInStep.PASSWORD: [
                 MessageHandler(anything, track(self.signin.on_password)),
+                MessageHandler(NOT_OUR_COMMAND & PRIVATE, track(self.signin.on_password)),
                 signin_button,
             ],
         }

@@ -16,6 +16,7 @@ so staff commands are invisible to customers. The staff menus are per chat
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -41,6 +42,14 @@ EVERYONE_COMMANDS = ("start", "language", "help")
 LABEL_LIMIT = 32
 PRIVATE = filters.ChatType.PRIVATE
 """Staff commands work in private chats only: their screens show clients' emails and phones."""
+HANDLED = (*STAFF_COMMANDS, *OWNER_COMMANDS, *EVERYONE_COMMANDS, "cancel")
+"""Every command some handler answers (``*_COMMANDS`` tuples are menus; /cancel is in none)."""
+NOT_OUR_COMMAND = filters.UpdateType.MESSAGE & (
+    filters.COMMAND
+    & ~filters.Regex(re.compile(rf"^/({'|'.join(HANDLED)})(@\w+)?(\s|$)", re.IGNORECASE))
+)
+"""A message Telegram marks as a command the bot does not have: at a password step, a password
+that starts with "/" (it must be deleted and read, not answered as an unknown command)."""
 
 
 def ago(t: Translator, moment: datetime, now: datetime) -> str:
