@@ -28,7 +28,7 @@ from bot.domain import FieldError, parse_contact_phone, parse_email, parse_name
 from bot.i18n import Translator, current_translator
 from bot.invites import SendOutcome
 from bot.staff_services import StaffServices
-from bot.ui import Button, CallbackData, Screen, ScreenRenderer, show
+from bot.ui import Button, CallbackData, Screen, ScreenRenderer, answer_quietly, show
 from conversations.fields import EmailField, PhoneField, error_message
 from conversations.form import (
     ERROR_PREFIX,
@@ -275,7 +275,7 @@ class InviteFlow:
         t = session.t
         if not session.fields:
             if query is not None:
-                await query.answer(t.plain("invite.finished_toast"))
+                await answer_quietly(query, t.plain("invite.finished_toast"))
                 return ConversationHandler.END
             return await self.start(update, context)
         data = CallbackData.decode(query.data if query else None)
@@ -286,7 +286,7 @@ class InviteFlow:
             and data.nonce == session.nonce
             and data.action in ("dup_send", "dup_back")
         ):
-            await query.answer()
+            await answer_quietly(query)
             edit = query.message if isinstance(query.message, Message) else None
             if data.action == "dup_send":
                 await session.set_scratch(DUPLICATE_OK, session.fields.get(EMAIL))

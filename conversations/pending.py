@@ -31,7 +31,7 @@ from bot.i18n import Translator, current_translator, escape
 from bot.invites import CheckOutcome
 from bot.staff_services import StaffServices
 from bot.storage import Invite
-from bot.ui import Button, CallbackData, Screen, ScreenRenderer, show
+from bot.ui import Button, CallbackData, Screen, ScreenRenderer, answer_quietly, show
 from conversations.staff_access import PRIVATE, StaffGate, ago
 
 log = logging.getLogger(__name__)
@@ -119,12 +119,12 @@ class PendingInvites:
                 await self.gate.explain_off(update, context)
                 return
             outcome = await self.staff.invites.check(invite_id, viewer)
-            await query.answer(t.plain(f"pending.toast.{outcome.value}", name=name))
+            await answer_quietly(query, t.plain(f"pending.toast.{outcome.value}", name=name))
             notice = t(f"pending.checked.{outcome.value}", name=name)
             if outcome is CheckOutcome.REGISTERED:
                 await self.notifier.deliver(context.bot)
         elif action == "f" and invite is not None:
-            await query.answer()
+            await answer_quietly(query)
             screen = Screen(
                 t("pending.forget_confirm", name=name),
                 rows=[
@@ -137,13 +137,13 @@ class PendingInvites:
             await show(context.bot, chat_id, screen, renderer, edit=edit)
             return
         elif action == "fc":
-            await query.answer()
+            await answer_quietly(query)
             forgotten = await self.staff.invites.forget(invite_id)
             notice = t("pending.forgotten" if forgotten else "pending.checked.gone", name=name)
             if forgotten:
                 log.info("staff %s stopped following invite %s", viewer, invite_id)
         else:
-            await query.answer()
+            await answer_quietly(query)
             if action != "p":
                 notice = t("pending.checked.gone", name=name)
         screen = await self.screen(viewer, page=page, notice=notice)

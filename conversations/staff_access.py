@@ -31,7 +31,7 @@ from bot.crypto import KeyState
 from bot.i18n import Translator, current_translator
 from bot.staff import JoinOutcome, Role, token_from_payload
 from bot.staff_services import StaffServices
-from bot.ui import Button, CallbackData, Screen, ScreenRenderer, show
+from bot.ui import Button, CallbackData, Screen, ScreenRenderer, answer_quietly, show
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     chat = update.effective_chat
     t = current_translator.get()
     if update.callback_query is not None:
-        await update.callback_query.answer(t.plain("unknown.button"))
+        await answer_quietly(update.callback_query, t.plain("unknown.button"))
         return
     if chat is not None:
         await context.bot.send_message(chat.id, t("unknown.command"))
@@ -133,7 +133,7 @@ class StaffGate:
         t = current_translator.get()
         chat = update.effective_chat
         if update.callback_query is not None:
-            await update.callback_query.answer()
+            await answer_quietly(update.callback_query)
         if chat is not None:
             await context.bot.send_message(chat.id, t(f"staff.off.{self.staff.key_state.value}"))
 
@@ -305,7 +305,7 @@ class StaffAccess:
         edit = query.message if query.message else None
         renderer = ScreenRenderer(FLOW, "0")
         if action == "r" and argument.isdigit():
-            await query.answer()
+            await answer_quietly(query)
             name = await self.staff.directory.display_name(int(argument))
             screen = Screen(
                 t("staff.remove.confirm", name=name),
@@ -329,7 +329,7 @@ class StaffAccess:
                 notice = t("staff.remove.done", name=name)
             else:
                 notice = t("staff.remove.gone", name=name)
-        await query.answer()
+        await answer_quietly(query)
         await show(context.bot, chat_id, await self._list_screen(notice), renderer, edit=edit)  # type: ignore[arg-type]
 
     def join_handler(self) -> BaseHandler[Any, Any, Any]:

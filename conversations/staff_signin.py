@@ -31,7 +31,7 @@ from bot.domain import FieldError, parse_email
 from bot.i18n import current_translator
 from bot.staff_services import StaffServices
 from bot.staff_sessions import SignInOutcome
-from bot.ui import Button, CallbackData, Screen, ScreenRenderer, show
+from bot.ui import Button, CallbackData, Screen, ScreenRenderer, answer_quietly, show
 from conversations.fields import error_message
 from conversations.invite import FLOW as INVITE_FLOW
 from conversations.staff_access import StaffGate
@@ -222,7 +222,7 @@ class SignInFlow:
             return ConversationHandler.END
         t = current_translator.get()
         data = CallbackData.decode(query.data)
-        await query.answer()
+        await answer_quietly(query)
         chat_id = query.message.chat.id if query.message else query.from_user.id
         edit = query.message if isinstance(query.message, Message) else None
         if data is not None and data.action == "email":
