@@ -15,7 +15,14 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -142,6 +149,13 @@ async def _error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     if isinstance(error, Forbidden):
         log.info("user blocked the bot: %s", error)
+        return
+    if isinstance(error, RetryAfter | TimedOut) or (
+        isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+    ):
+        # An apology would be one more call: after a flood limit exactly what Telegram asked
+        # us not to do, and with Telegram unreachable it fails too. The draft keeps the answer.
+        log.warning("Telegram refused or failed a call: %s", error)
         return
     chat = update.effective_chat if isinstance(update, Update) else None
     if isinstance(error, ClickBookTransportError | ClickBookResponseError) or (
