@@ -268,8 +268,8 @@ class InviteService:
             try:
                 status = await self._status(inviter, session, invite)
             except ClickBookSignedOutError:
-                await self.sessions.renewal_failed(inviter, session)
-                signed_out.add(inviter)
+                if await self.sessions.renewal_failed(inviter, session):
+                    signed_out.add(inviter)
                 await self._back_off(invite)
                 continue
             except ClickBookError as error:

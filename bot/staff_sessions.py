@@ -202,14 +202,22 @@ class StaffSessions:
             await self._store_session(telegram_id, session)
             log.info("staff %s: ClickBook session renewed and stored", telegram_id)
 
-    async def renewal_failed(self, telegram_id: int, session: Session) -> None:
-        """Forget a sign-in whose automatic renewal was refused; count it as a failure."""
+    async def renewal_failed(self, telegram_id: int, session: Session) -> bool:
+        """Forget a sign-in whose automatic renewal was refused; count it as a failure.
+
+        Return whether the member has to sign in again (``False``: a newer sign-in stays).
+        """
         session.mark_signed_out()
-        if self._sessions.get(telegram_id) is session:
-            del self._sessions[telegram_id]
-        await self.store.delete_staff_credentials(telegram_id)
         await self.store.record_signin_failure(telegram_id, self.clock())
+        current = self._sessions.get(telegram_id)
+        if current is not None and current is not session:
+            # They signed in again while the refusal was on its way: that sign-in stays.
+            log.info("staff %s: an old session's renewal failed; the new one stays", telegram_id)
+            return False
+        self._sessions.pop(telegram_id, None)
+        await self.store.delete_staff_credentials(telegram_id)
         log.info("staff %s: renewing the ClickBook session failed; sign-in deleted", telegram_id)
+        return True
 
     async def sign_out(self, telegram_id: int) -> bool:
         """Sign out of ClickBook (best effort) and delete the stored sign-in."""

@@ -1,0 +1,90 @@
+"""A renewal that fails while the staff member signs in again must not delete the new sign-in.
+
+The acceptance job renews an expired ClickBook session with the stored (now outdated)
+password; while ClickBook takes its time to refuse, the staff member signs in again with the
+new one. The refusal concerns the old session only. ClickBook's slowness is played at the HTTP
+boundary: a transport that holds the job's sign-in request until the test lets it go.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.config import Settings
+from bot.sandbox.clickbook import ManualClock
+from bot.sandbox.world import World
+from tests.staff.conftest import no_sleep
+from tests.staff.people import Person
+from tests.staff.test_invite import NEW_PASSWORD, change_staff_password
+
+
+class HeldSignIn(httpx.AsyncBaseTransport):
+    """ClickBook, with the next sign-in request held once ``armed`` until ``release`` is set."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.armed = False
+        self.holding = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Hold the armed sign-in; pass everything on."""
+        if self.armed and request.url.path.endswith("/LoginOK"):
+            self.armed = False
+            self.holding.set()
+            await self.release.wait()
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.fixture
+async def world(
+    tmp_path: Path, staff_settings: Settings, clock: ManualClock
+) -> AsyncIterator[World]:
+    """The staff world with a sign-in request that can be held."""
+    instance = await World.create(
+        tmp_path / "bot.db",
+        settings=staff_settings,
+        clock=clock,
+        sandbox_clock=clock,
+        clickbook_sleep=no_sleep,
+    )
+    http = instance._http
+    assert http is not None
+    http._transport = HeldSignIn(http._transport)  # the HTTP boundary, not our code
+    try:
+        yield instance
+    finally:
+        await instance.stop()
+
+
+async def test_a_renewal_refused_meanwhile_keeps_the_new_sign_in(
+    world: World, bob: Person, clock: ManualClock
+) -> None:
+    transport = world._http._transport  # type: ignore[union-attr]
+    assert isinstance(transport, HeldSignIn)
+    await bob.sign_in()
+    await bob.invite()
+    change_staff_password(world)
+    clock.advance(timedelta(hours=1))  # the session expired; the job will renew it
+
+    transport.armed = True
+    job = asyncio.create_task(world.run_jobs())
+    await asyncio.wait_for(transport.holding.wait(), 5)
+    await bob.sign_in(password=NEW_PASSWORD)
+    bob.assert_sees("signin.done", name="Sam Staff")
+    transport.release.set()
+    await asyncio.wait_for(job, 5)
+
+    assert world.store is not None
+    assert await world.store.get_staff_credentials(bob.actor.id) is not None
+    assert not bob.received("notice.sign_in_again", count=1)
+    await world.restart()
+    await bob.send("/pending")
+    await bob.tap("pending.check", number=1)
+    bob.assert_sees("pending.checked.pending", name="Ann Lee")
