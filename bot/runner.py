@@ -35,8 +35,11 @@ QUIET_LOGGERS = {
     "httpx": logging.WARNING,
     "httpcore": logging.WARNING,
     "apscheduler": logging.WARNING,
+    "aiosqlite": logging.INFO,
 }
-"""httpx logs every request URL at INFO, and Bot API URLs contain the bot token."""
+"""httpx logs every request URL at INFO, and Bot API URLs contain the bot token; aiosqlite logs
+every SQL statement with its parameters (users' answers) at DEBUG. PTB's own DEBUG records are
+kept but stripped of payloads (:mod:`bot.log_privacy`)."""
 
 
 def configure_logging(level: str) -> None:
