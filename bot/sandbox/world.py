@@ -34,6 +34,8 @@ from bot.services import Services
 from bot.storage import Store
 from bot.vault import PasswordVault
 
+TransportWrapper = Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport]
+
 TOKEN = "123456:SANDBOX-TOKEN"  # noqa: S105 - the emulator's, worthless outside it
 CLICKBOOK_ORIGIN = "http://clickbook.sandbox"
 TELEGRAM_ORIGIN = "http://telegram.sandbox"
@@ -59,6 +61,11 @@ class World:
     """Seconds the bot's ClickBook client waits for an answer (a longer ``delay`` times out)."""
     clickbook_sleep: Callable[[float], Awaitable[object]] | None = None
     """The client's backoff sleep between retries; tests pass a no-op to skip the waits."""
+    clickbook_network: TransportWrapper | None = None
+    """Wraps the transport to the sandbox, as a network between bot and ClickBook would sit
+    there: tests use it to fail or hold chosen requests (a sign-out, an activation)."""
+    clickbook_transport: httpx.AsyncBaseTransport | None = None
+    """The transport the bot's ClickBook client uses now (``clickbook_network``'s, if set)."""
     _http: httpx.AsyncClient | None = None
 
     @classmethod
@@ -74,13 +81,15 @@ class World:
         clickbook_timeout: float = 15.0,
         clickbook_sleep: Callable[[float], Awaitable[object]] | None = None,
         telegram_clock: Callable[[], datetime] | None = None,
+        clickbook_network: TransportWrapper | None = None,
     ) -> World:
         """Build the world and start the bot in it.
 
         ``clickbook_timeout`` and ``clickbook_sleep`` configure the bot's ClickBook client, so
         tests can time a ``delay`` fault out quickly and skip the real backoff waits.
         ``telegram_clock`` drives the emulator's time rules (e.g. how long a callback query
-        can be answered); by default the emulator keeps real time.
+        can be answered); by default the emulator keeps real time. ``clickbook_network``
+        wraps the transport between the bot and the ClickBook sandbox.
         """
         urls = sandbox_urls(CLICKBOOK_ORIGIN)
         config = sandbox_config or SandboxConfig()
@@ -108,6 +117,7 @@ class World:
             rate_limiter=rate_limiter,
             clickbook_timeout=clickbook_timeout,
             clickbook_sleep=clickbook_sleep,
+            clickbook_network=clickbook_network,
         )
         await world.start()
         return world
@@ -116,7 +126,11 @@ class World:
         """Open the database and the ClickBook client, then start a fresh application."""
         urls = sandbox_urls(CLICKBOOK_ORIGIN)
         self.store = await Store.open(self.database)
-        self._http = httpx.AsyncClient(transport=SandboxTransport(self.sandbox))
+        transport: httpx.AsyncBaseTransport = SandboxTransport(self.sandbox)
+        if self.clickbook_network is not None:
+            transport = self.clickbook_network(transport)
+        self.clickbook_transport = transport
+        self._http = httpx.AsyncClient(transport=transport)
         self.client = ClickBookClient(
             api_url=urls.api_url,
             auth_url=urls.auth_url,

@@ -55,10 +55,8 @@ async def world(tmp_path: Path, settings: Settings, clock: ManualClock) -> Async
         clock=clock,
         sandbox_clock=clock,
         clickbook_sleep=no_sleep,
+        clickbook_network=HeldActivation,  # the HTTP boundary, not our code
     )
-    http = instance._http
-    assert http is not None
-    http._transport = HeldActivation(http._transport)  # the HTTP boundary, not our code
     try:
         yield instance
     finally:
@@ -71,7 +69,7 @@ def count_seen(ann: Customer, key: str, **params: object) -> int:
 
 
 async def test_job_leaves_a_submission_in_progress_alone(world: World, clock: ManualClock) -> None:
-    transport = world._http._transport  # type: ignore[union-attr]
+    transport = world.clickbook_transport
     assert isinstance(transport, HeldActivation)
     ann = customer(world)
     await ann.start()

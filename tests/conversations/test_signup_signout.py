@@ -52,10 +52,8 @@ async def world(tmp_path: Path, settings: Settings, clock: ManualClock) -> Async
         clock=clock,
         sandbox_clock=clock,
         clickbook_sleep=no_sleep,
+        clickbook_network=SignOutDown,  # the HTTP boundary, not our code
     )
-    http = instance._http
-    assert http is not None
-    http._transport = SignOutDown(http._transport)  # the HTTP boundary, not our code
     try:
         yield instance
     finally:
@@ -75,8 +73,8 @@ async def test_failed_sign_out_after_the_sign_up_still_says_registered(world: Wo
 
     await ann.sign_up()
 
-    assert isinstance(world._http._transport, SignOutDown)  # type: ignore[union-attr]
-    assert world._http._transport.refused > 0  # type: ignore[union-attr]
+    assert isinstance(world.clickbook_transport, SignOutDown)
+    assert world.clickbook_transport.refused > 0
     ann.assert_sees("submit.done", name="Ann Lee")
     assert not error_shown(ann)
     assert world.store is not None

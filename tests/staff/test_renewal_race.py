@@ -53,10 +53,8 @@ async def world(
         clock=clock,
         sandbox_clock=clock,
         clickbook_sleep=no_sleep,
+        clickbook_network=HeldSignIn,  # the HTTP boundary, not our code
     )
-    http = instance._http
-    assert http is not None
-    http._transport = HeldSignIn(http._transport)  # the HTTP boundary, not our code
     try:
         yield instance
     finally:
@@ -66,7 +64,7 @@ async def world(
 async def test_a_renewal_refused_meanwhile_keeps_the_new_sign_in(
     world: World, bob: Person, clock: ManualClock
 ) -> None:
-    transport = world._http._transport  # type: ignore[union-attr]
+    transport = world.clickbook_transport
     assert isinstance(transport, HeldSignIn)
     await bob.sign_in()
     await bob.invite()
