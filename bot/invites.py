@@ -168,7 +168,9 @@ class InviteService:
         try:
             client_file = build_client_file(fields)
         except (ValidationError, KeyError) as error:
-            log.warning("invite draft of %s failed local validation: %s", inviter_id, error)
+            log.warning(
+                "invite draft of %s failed local validation: %s", inviter_id, type(error).__name__
+            )
             return SendResult(SendOutcome.FIELD_ERRORS, field_errors=_local_errors(error))
         session = await self.sessions.session(inviter_id)
         if session is None:
@@ -194,10 +196,12 @@ class InviteService:
             if error.operation == LOGIN:
                 # Renewing the session failed, before the client file was sent again.
                 return SendResult(SendOutcome.UNAVAILABLE)
-            log.warning("NewClientFile by %s: outcome unknown (%s)", inviter_id, error)
+            log.warning(
+                "NewClientFile by %s: outcome unknown (%s)", inviter_id, type(error).__name__
+            )
             return SendResult(SendOutcome.UNCERTAIN)
         except ClickBookError as error:
-            log.warning("NewClientFile by %s failed: %s", inviter_id, error)
+            log.warning("NewClientFile by %s failed: %s", inviter_id, type(error).__name__)
             return SendResult(SendOutcome.UNAVAILABLE)
         finally:
             await self.sessions.keep_renewed(inviter_id, session, cookie_before)
