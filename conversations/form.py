@@ -36,7 +36,7 @@ from typing import Any
 from telegram import Contact, KeyboardButton, Message, Update, User
 from telegram.ext import ExtBot
 
-from bot.i18n import Markup, Translator, escape
+from bot.i18n import Markup, Translator, current_translator, escape
 from bot.storage import Store
 from bot.ui import (
     Button,
@@ -190,6 +190,29 @@ class FormSession:
         if self.editing != key:
             self.editing = key
             self._editing_changed = True
+
+    @classmethod
+    async def load(
+        cls, update: Update, form: Form, *, store: Store, services: Any, now: datetime
+    ) -> FormSession:
+        """Load the sender's draft of ``form`` for one update, in the update's language."""
+        user = update.effective_user
+        chat = update.effective_chat
+        assert user is not None
+        assert chat is not None
+        draft = await store.get_draft(user.id, form.flow)
+        return cls(
+            flow=form.flow,
+            user=user,
+            chat_id=chat.id,
+            t=current_translator.get(),
+            store=store,
+            now=now,
+            fields=dict(draft.fields) if draft else {},
+            editing=draft.editing if draft else None,
+            services=services,
+            form=form,
+        )
 
     async def flush(self) -> None:
         """Write every change since the last flush in one statement.

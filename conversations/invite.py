@@ -222,23 +222,12 @@ class InviteFlow:
         self.engine = FormEngine(self.form, self._submit)
 
     async def _session(self, update: Update) -> FormSession:
-        user = update.effective_user
-        chat = update.effective_chat
-        assert user is not None
-        assert chat is not None
-        store = self.staff.services.store
-        draft = await store.get_draft(user.id, FLOW)
-        return FormSession(
-            flow=FLOW,
-            user=user,
-            chat_id=chat.id,
-            t=current_translator.get(),
-            store=store,
-            now=self.staff.services.clock(),
-            fields=dict(draft.fields) if draft else {},
-            editing=draft.editing if draft else None,
+        return await FormSession.load(
+            update,
+            self.form,
+            store=self.staff.services.store,
             services=self.staff,
-            form=self.form,
+            now=self.staff.services.clock(),
         )
 
     @staticmethod

@@ -189,23 +189,12 @@ class SignupFlow:
         self.engine = FormEngine(self.form, self._submit)
 
     async def _session(self, update: Update) -> FormSession:
-        user = update.effective_user
-        chat = update.effective_chat
-        assert user is not None
-        assert chat is not None
-        store = self.services.store
-        draft = await store.get_draft(user.id, FLOW)
-        return FormSession(
-            flow=FLOW,
-            user=user,
-            chat_id=chat.id,
-            t=current_translator.get(),
-            store=store,
-            now=self.services.clock(),
-            fields=dict(draft.fields) if draft else {},
-            editing=draft.editing if draft else None,
+        return await FormSession.load(
+            update,
+            self.form,
+            store=self.services.store,
             services=self.services,
-            form=self.form,
+            now=self.services.clock(),
         )
 
     def _state(self, session: FormSession) -> Step:
