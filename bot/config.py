@@ -20,7 +20,6 @@ from bot.i18n import LANGUAGES
 
 PREFIX = "CLICKBOT_"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
-DEFAULT_CLICKBOOK_URL = "https://clickbook.net/wsapi/latest/"
 DEFAULT_CLICKBOOK_AUTH_URL = "https://www.clickbook.net/auth/auth.nsf/LoginOK"
 DEFAULT_CLICKBOOK_LOGOUT_URL = "https://www.clickbook.net/names.nsf"
 WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")

@@ -52,7 +52,8 @@ def configure_logging(level: str) -> None:
 @asynccontextmanager
 async def clickbook_for(settings: Settings) -> AsyncIterator[ClickBookClient]:
     """Connect to ClickBook, or to the built-in sandbox when no ClickBook URL is configured."""
-    if settings.clickbook_url is not None:
+    if not settings.uses_sandbox:
+        assert settings.clickbook_url is not None
         async with ClickBookClient(
             api_url=settings.clickbook_url,
             auth_url=settings.clickbook_auth_url,
@@ -113,7 +114,8 @@ async def serve_bot(
                     await application.post_init(application)
                 updater = application.updater
                 assert updater is not None
-                if settings.webhook_url is not None:
+                if settings.webhook_mode:
+                    assert settings.webhook_url is not None
                     secret = (
                         settings.webhook_secret.get_secret_value()
                         if settings.webhook_secret

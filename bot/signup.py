@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -354,9 +354,3 @@ def _local_errors(error: Exception) -> dict[str, str]:
     if isinstance(error, KeyError):
         return {str(error.args[0]): ""}
     return {}
-
-
-def now_iso(clock: Clock) -> str:
-    """Return the clock's time as ISO-8601, for consent records."""
-    moment: datetime = clock()
-    return moment.isoformat(timespec="seconds")
