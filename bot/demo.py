@@ -10,6 +10,7 @@ their buttons. Lines starting with ``[`` or ``:`` are actions:
 ``:contact``          share your own phone number (the "share my number" button)
 ``:as NAME``          become another simulated Telegram user (created on first use)
 ``t.me/...?start=X``  open a deep link (a staff link), as tapping it in Telegram would
+``:link``             open the newest t.me link the bot has shown anyone (for scripts)
 ``:accept EMAIL``     accept, as the client would, the invitation emailed to EMAIL
 ``:jobs``             let the invite poll interval pass, then run the background jobs
 ``:restart``          stop the bot and start a new one on the same database
@@ -52,10 +53,12 @@ from bot.sandbox.world import World
 DEMO_BUSINESS_ZONE = "Australia/Sydney"
 HELP = (
     "Type as a Telegram user. Actions: [label] taps a button, :contact shares your number,\n"
-    ":as NAME switches user, a t.me link opens it, :accept EMAIL accepts an invitation,\n"
-    ":jobs runs due jobs, :restart restarts the bot, :quit ends."
+    ":as NAME switches user, a t.me link (or :link, the newest shown) opens it,\n"
+    ":accept EMAIL accepts an invitation, :jobs runs due jobs, :restart restarts the bot,\n"
+    ":quit ends."
 )
 DEEP_LINK = re.compile(r"^(?:https?://)?t\.me/\w+\?start=([\w-]+)$")
+SHOWN_LINK = re.compile(r"t\.me/\w+\?start=([\w-]+)")
 CLIENT_PASSWORD = "Client-pass-1"  # noqa: S105 - what the simulated client chooses
 
 
@@ -150,11 +153,10 @@ class Demo:
                 await self.run_jobs()
             elif line.startswith(":accept "):
                 await self.accept(line.removeprefix(":accept ").strip())
-            elif DEEP_LINK.match(line):
-                match = DEEP_LINK.match(line)
-                assert match is not None
+            elif DEEP_LINK.match(line) or line == ":link":
+                payload = self.newest_link() if line == ":link" else DEEP_LINK.findall(line)[0]
                 self.print(f"{self.current} opens the link")
-                await user.send(f"/start {match.group(1)}")
+                await user.send(f"/start {payload}")
             elif line == ":restart":
                 self.print("— restarting the bot (memory is lost, the database stays) —")
                 await self.world.restart()
@@ -172,6 +174,14 @@ class Demo:
             self.print(f"(!) {error}")
         self.show_new()
         return True
+
+    def newest_link(self) -> str:
+        """Return the payload of the newest t.me link in anything the bot sent."""
+        for call in reversed(self.world.emulator.calls):
+            found = SHOWN_LINK.findall(str(call.params.get("text", "")))
+            if found:
+                return str(found[-1])
+        raise LookupError("the bot has not shown a t.me link yet (owners: /staff_link)")
 
     async def run_jobs(self) -> None:
         """Let the invite poll interval (and its jitter) pass so polls are due; run the jobs."""

@@ -108,3 +108,26 @@ async def test_scripted_demo_signs_a_customer_up(tmp_path: Path) -> None:
     assert "unknown action ':nonsense'" in text
     assert '"email": "ann@example.com"' in text
     assert "Secret123" not in text.split("— ClickBook sandbox —")[1]
+
+
+async def test_scripted_demo_runs_the_whole_staff_loop(tmp_path: Path) -> None:
+    out = io.StringIO()
+    script = [
+        ":as Sam Staff", "/staff_link", ":as Bea Brown", ":link", "/signin",
+        "staff@sandbox.example", "sandbox-staff-1", "/invite", "Ann", "Lee", "+61 2 9876 5432",
+        "[Skip]", "ann@example.com", "[Yes]", "[Send]", ":accept ann@example.com", ":jobs",
+        ":quit",
+    ]  # fmt: skip
+
+    code = await run_demo(
+        database=tmp_path / "demo.db", language="en", name="Ann Lee", interactive=False,
+        stdout=out, script=script, owners=["Sam Staff"],
+    )  # fmt: skip
+
+    text = out.getvalue()
+    assert code == 0
+    assert "Bea Brown opened your staff link and is now staff" in text
+    assert "(the bot deleted this message at once)" in text
+    assert "Invitation emailed to ann@example.com" in text
+    assert "Ann Lee accepted your invitation" in text
+    assert "sandbox-staff-1" not in text.split("Bea Brown: sandbox-staff-1")[1]
