@@ -20,10 +20,7 @@ from bot.config import Settings
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
 from tests.support.chat import Customer, customer, visible
-
-
-async def no_sleep(seconds: float) -> None:
-    """Skip the ClickBook client's backoff waits."""
+from tests.support.timing import no_sleep
 
 
 class HeldActivation(httpx.AsyncBaseTransport):

@@ -22,16 +22,13 @@ from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
 from bot.signup import retry_delay
 from tests.support.chat import Customer, customer, visible
+from tests.support.timing import no_sleep
 
 CLIENT_ATTEMPTS = 4
 """The ClickBook client's attempts for a request that is safe to repeat."""
 TIMEOUT = 0.1
 """Seconds the bot's ClickBook client waits; a ``delay`` fault longer than this times out."""
 FLOW = "su"
-
-
-async def no_sleep(seconds: float) -> None:
-    """Skip the ClickBook client's backoff waits."""
 
 
 async def make_world(

@@ -18,14 +18,11 @@ from bot.config import Settings
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
 from tests.support.chat import Customer, customer, visible
+from tests.support.timing import no_sleep
 
 FLOW = "su"
 CLIENT_ATTEMPTS = 4
 """The ClickBook client's attempts for a request that is safe to repeat."""
-
-
-async def no_sleep(seconds: float) -> None:
-    """Skip the ClickBook client's backoff waits."""
 
 
 class SignOutDown(httpx.AsyncBaseTransport):

@@ -13,13 +13,10 @@ from bot.crypto import new_secret_key
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
 from tests.staff.people import Person, person
+from tests.support.timing import no_sleep
 
 OWNER_ID = 10_000_001
 """The emulator numbers users from here, so the first user created is the owner."""
-
-
-async def no_sleep(seconds: float) -> None:
-    """Skip the ClickBook client's backoff waits."""
 
 
 @pytest.fixture

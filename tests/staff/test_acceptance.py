@@ -14,9 +14,10 @@ from bot.crypto import new_secret_key
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
 from bot.storage import InviteStatus
-from tests.staff.conftest import OWNER_ID, no_sleep
+from tests.staff.conftest import OWNER_ID
 from tests.staff.people import STAFF_EMAIL, Person, accept, person
 from tests.staff.test_invite import NEW_PASSWORD, change_staff_password
+from tests.support.timing import no_sleep
 
 POLL = timedelta(minutes=5)
 ONE_POLL_LATER = POLL * 1.2

@@ -13,8 +13,8 @@ from pydantic import SecretStr
 from bot.config import Settings
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
-from tests.staff.conftest import no_sleep
 from tests.staff.people import Person, person
+from tests.support.timing import no_sleep
 
 STAFF_COMMANDS = ["/invite", "/pending", "/signin", "/signout", "/staff_link", "/staff"]
 CUSTOMER_MENU = ["start", "language", "help"]

@@ -18,8 +18,8 @@ from telegram import Update
 from bot.config import Settings
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
-from tests.staff.conftest import no_sleep
 from tests.staff.people import Person
+from tests.support.timing import no_sleep
 
 
 @pytest.fixture

@@ -19,9 +19,9 @@ import pytest
 from bot.config import Settings
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
-from tests.staff.conftest import no_sleep
 from tests.staff.people import Person
 from tests.staff.test_invite import NEW_PASSWORD, change_staff_password
+from tests.support.timing import no_sleep
 
 
 class HeldSignIn(httpx.AsyncBaseTransport):
