@@ -21,7 +21,7 @@ from telegram import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
-from telegram.constants import ParseMode
+from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
@@ -129,6 +129,22 @@ async def answer_quietly(query: CallbackQuery | None, text: str | None = None) -
         await query.answer(text)
     except TelegramError as error:
         log.info("could not answer a callback query: %s", error)
+
+
+async def delete_quietly(message: Message) -> None:
+    """Delete a message the user sent with a password in it; a refusal is only logged."""
+    try:
+        await message.delete()
+    except TelegramError as error:
+        log.warning("could not delete a password message: %s", error)
+
+
+async def show_typing(bot: ExtBot, chat_id: int) -> None:  # type: ignore[type-arg]
+    """Show "typing…" before a slow call; a refusal is not fatal and only logged."""
+    try:
+        await bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except TelegramError as error:
+        log.info("chat action failed (not fatal): %s", error)
 
 
 def is_not_modified(error: BadRequest) -> bool:

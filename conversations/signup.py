@@ -21,7 +21,6 @@ from typing import Any
 
 from pydantic import SecretStr
 from telegram import Message, Update
-from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
@@ -39,7 +38,16 @@ from bot.domain import FieldError, check_password
 from bot.i18n import Translator, current_translator
 from bot.services import Services
 from bot.signup import Outcome, SignupService, Stage
-from bot.ui import Button, CallbackData, Screen, ScreenRenderer, answer_quietly, show
+from bot.ui import (
+    Button,
+    CallbackData,
+    Screen,
+    ScreenRenderer,
+    answer_quietly,
+    delete_quietly,
+    show,
+    show_typing,
+)
 from conversations.fields import EmailField, NameField, PhoneField, error_message
 from conversations.form import (
     BEGIN,
@@ -270,7 +278,7 @@ class SignupFlow:
         current = session.current()
         message = update.message
         if getattr(current, "sensitive", False) and message is not None and message.text:
-            await _delete_quietly(message)
+            await delete_quietly(message)
         ended = await self.engine.handle(update, context.bot, session)
         return ConversationHandler.END if ended else self._state(session)
 
@@ -316,7 +324,7 @@ class SignupFlow:
         async def progress(stage: Stage) -> None:
             nonlocal progress_message
             if stage == Stage.CREATING:  # "typing…" lasts until the next message or 5 s
-                await _chat_action(bot, session.chat_id)
+                await show_typing(bot, session.chat_id)
             progress_message = await show(
                 bot,
                 session.chat_id,
@@ -470,17 +478,3 @@ class SignupFlow:
                 allow_reentry=True,
             )
         return [conversation]
-
-
-async def _delete_quietly(message: Message) -> None:
-    try:
-        await message.delete()
-    except TelegramError as error:
-        log.warning("could not delete a password message: %s", error)
-
-
-async def _chat_action(bot: Any, chat_id: int) -> None:
-    try:
-        await bot.send_chat_action(chat_id, ChatAction.TYPING)
-    except TelegramError as error:
-        log.info("chat action failed (not fatal): %s", error)

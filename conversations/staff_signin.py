@@ -14,29 +14,32 @@ the one staff conversation (:mod:`conversations.staff`).
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from pydantic import SecretStr
 from telegram import Message, Update
-from telegram.constants import ChatAction
-from telegram.error import TelegramError
 from telegram.ext import ContextTypes, ConversationHandler
 
 from bot.domain import FieldError, parse_email
 from bot.i18n import current_translator
 from bot.staff_services import StaffServices
 from bot.staff_sessions import SignInOutcome
-from bot.ui import Button, CallbackData, Screen, ScreenRenderer, answer_quietly, show
+from bot.ui import (
+    Button,
+    CallbackData,
+    Screen,
+    ScreenRenderer,
+    answer_quietly,
+    delete_quietly,
+    show,
+    show_typing,
+)
 from conversations.fields import error_message
 from conversations.invite import FLOW as INVITE_FLOW
 from conversations.staff_access import StaffGate
-
-log = logging.getLogger(__name__)
 
 FLOW = "si"
 EMAIL_KEY = "email"
@@ -157,7 +160,7 @@ class SignInFlow:
         assert message is not None
         password = SecretStr(message.text or "")
         if message.text:
-            await _delete_quietly(message)
+            await delete_quietly(message)
         if await self.gate.admit(update, context, needs_key=True) is None:
             return ConversationHandler.END
         user = update.effective_user
@@ -172,7 +175,7 @@ class SignInFlow:
         if not password.get_secret_value().strip():
             await self._ask_password(context, message.chat_id, email)
             return SignInStep.PASSWORD
-        await _typing(context.bot, message.chat_id)
+        await show_typing(context.bot, message.chat_id)
         result = await self.staff.sessions.sign_in(user.id, email, password)
         outcome = result.outcome
         if outcome is SignInOutcome.SIGNED_IN:
@@ -257,17 +260,3 @@ class SignInFlow:
         if was_signed_in and pending:
             text += "\n\n" + t("signout.pending", count=len(pending))
         await context.bot.send_message(chat.id, text)
-
-
-async def _delete_quietly(message: Message) -> None:
-    try:
-        await message.delete()
-    except TelegramError as error:
-        log.warning("could not delete a password message: %s", error)
-
-
-async def _typing(bot: Any, chat_id: int) -> None:
-    try:
-        await bot.send_chat_action(chat_id, ChatAction.TYPING)
-    except TelegramError as error:
-        log.info("chat action failed (not fatal): %s", error)
