@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.crypto import KeyState, load_cipher
+from bot.i18n import Translator
 from bot.invites import InviteService
 from bot.services import Services
 from bot.staff import StaffDirectory, hide_link_tokens_in_logs
@@ -30,6 +31,17 @@ class StaffServices:
     def key_state(self) -> KeyState:
         """Whether ``CLICKBOT_SECRET_KEY`` is usable (sign-ins, invites and polling need it)."""
         return self.sessions.key_state
+
+    def default_translator(self) -> Translator:
+        """Return a translator in the bot's default language."""
+        return self.services.catalogs.translator(self.services.settings.default_language)
+
+    async def translator_for(self, telegram_id: int) -> Translator:
+        """Return a translator in the staff member's stored language (else the default)."""
+        profile = await self.directory.profile(telegram_id)
+        if profile is None or not profile.language:
+            return self.default_translator()
+        return self.services.catalogs.translator(profile.language)
 
 
 def build_staff_services(

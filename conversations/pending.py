@@ -181,14 +181,6 @@ class AcceptanceNotifier:
     _delivering: asyncio.Lock = field(default_factory=asyncio.Lock)
     """The job and a "check now" may both deliver; one at a time, so nothing goes out twice."""
 
-    def _translator(self, language: str | None) -> Translator:
-        services = self.staff.services
-        return services.catalogs.translator(language or services.settings.default_language)
-
-    async def _language(self, telegram_id: int) -> str | None:
-        profile = await self.staff.directory.profile(telegram_id)
-        return profile.language if profile and profile.language else None
-
     async def run(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Job: check the due invites, ask for sign-ins, deliver the acceptances."""
         if self.staff.sessions.enabled:
@@ -208,7 +200,7 @@ class AcceptanceNotifier:
     async def _ask_to_sign_in(self, bot: Any, inviter: int) -> None:
         if not (await self.staff.directory.role(inviter)).is_staff:
             return
-        t = self._translator(await self._language(inviter))
+        t = await self.staff.translator_for(inviter)
         pending = await self.staff.services.store.pending_invites(inviter_id=inviter)
         try:
             await bot.send_message(inviter, t("notice.sign_in_again", count=len(pending)))
@@ -232,7 +224,7 @@ class AcceptanceNotifier:
         if not (await self.staff.directory.role(invite.inviter_id)).is_staff:
             log.info("invite %s accepted; its inviter is no longer staff", invite.id)
             return True
-        t = self._translator(await self._language(invite.inviter_id))
+        t = await self.staff.translator_for(invite.inviter_id)
         now = self.staff.services.clock()
         text = t("notice.accepted", name=invite.full_name, age=ago(t, invite.created_at, now))
         try:
@@ -256,7 +248,7 @@ class AcceptanceNotifier:
         chat_id = self.staff.services.settings.staff_chat_id
         if chat_id is None:
             return
-        t = self._translator(None)
+        t = self.staff.default_translator()
         inviter = await self.staff.directory.display_name(invite.inviter_id)
         try:
             await bot.send_message(

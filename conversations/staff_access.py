@@ -167,8 +167,6 @@ class StaffGate:
     async def refresh_menus(self, bot: Any) -> set[int]:
         """Set every owner's and staff member's menu (at start-up); return whose were set."""
         directory = self.staff.directory
-        catalogs = self.staff.services.catalogs
-        default = self.staff.services.settings.default_language
         members = [(owner, Role.OWNER) for owner in sorted(directory.owner_ids)]
         members += [
             (member.telegram_id, Role.STAFF)
@@ -177,9 +175,8 @@ class StaffGate:
         ]
         done = set()
         for telegram_id, role in members:
-            profile = await directory.profile(telegram_id)
-            language = profile.language if profile and profile.language else default
-            if await self.show_menu(bot, telegram_id, role, catalogs.translator(language)):
+            t = await self.staff.translator_for(telegram_id)
+            if await self.show_menu(bot, telegram_id, role, t):
                 done.add(telegram_id)
         return done
 
@@ -241,11 +238,7 @@ class StaffAccess:
         self, context: ContextTypes.DEFAULT_TYPE, telegram_id: int, key: str, **params: Any
     ) -> None:
         """Send a staff member a message in their own language; failures are only logged."""
-        directory = self.staff.directory
-        profile = await directory.profile(telegram_id)
-        services = self.staff.services
-        language = profile.language if profile and profile.language else None
-        t = services.catalogs.translator(language or services.settings.default_language)
+        t = await self.staff.translator_for(telegram_id)
         try:
             await context.bot.send_message(telegram_id, t(key, **params))
         except TelegramError as error:
