@@ -161,6 +161,11 @@ class FormSession:
         """Return the nonce of the screen currently shown."""
         return str(self.fields.get(NONCE_KEY, 0))
 
+    @property
+    def has_answers(self) -> bool:
+        """Tell whether the draft holds an answer, not only the engine's bookkeeping."""
+        return any(not key.startswith("_") for key in self.fields)
+
     def current(self) -> Field | None:
         """Derive the step to show; ``None`` means the summary."""
         if self.editing:

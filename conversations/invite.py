@@ -249,9 +249,8 @@ class InviteFlow:
             await context.bot.send_message(chat.id, t("invite.sign_in_first"))
             return ConversationHandler.END
         session = await self._session(update)
-        resumed = any(not key.startswith("_") for key in session.fields)
         await session.set_scratch(PARKED, None)
-        notice = t("invite.resume") if resumed else t("invite.intro")
+        notice = t("invite.resume") if session.has_answers else t("invite.intro")
         await self.engine.render(context.bot, session, notice=notice)
         return self.state(session)
 

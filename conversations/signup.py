@@ -234,7 +234,7 @@ class SignupFlow:
         session = await self._session(update)
         # Only real answers make a draft worth resuming; a nonce alone means the welcome
         # was shown (or failed to show) and nothing was answered yet.
-        if any(not key.startswith("_") for key in session.fields):
+        if session.has_answers:
             await self.engine.render(context.bot, session, notice=t("start.resume"))
             return self._state(session)
         await self.engine.show_intro(
@@ -287,7 +287,7 @@ class SignupFlow:
         user = update.effective_user
         assert user is not None
         session = await self._session(update)
-        started = any(not key.startswith("_") for key in session.fields)
+        started = session.has_answers
         if not started or await self.services.store.get_registration(user.id) is not None:
             return ConversationHandler.END
         await self.engine.handle(update, context.bot, session)
