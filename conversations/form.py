@@ -190,6 +190,11 @@ class FormSession:
             self._changed.pop(key, None)
             self._removed.add(key)
 
+    async def send_back(self, key: str, reason: str) -> None:
+        """Forget an answer ClickBook refused and keep why, so the form asks for it again."""
+        await self.forget(key)
+        await self.save(ERROR_PREFIX + key, "⚠️ " + reason)
+
     async def set_editing(self, key: str | None) -> None:
         """Mark which field is being re-asked (``None``: derive the step again)."""
         if self.editing != key:

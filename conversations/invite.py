@@ -31,7 +31,6 @@ from bot.staff_services import StaffServices
 from bot.ui import Button, CallbackData, Screen, ScreenRenderer, answer_quietly, show
 from conversations.fields import EmailField, PhoneField, error_message
 from conversations.form import (
-    ERROR_PREFIX,
     SCRATCH_PREFIX,
     Answer,
     Field,
@@ -350,10 +349,7 @@ class InviteFlow:
             return True
         if outcome is SendOutcome.FIELD_ERRORS:
             for key, detail in result.field_errors.items():
-                await session.forget(key)
-                await session.save(
-                    ERROR_PREFIX + key, "⚠️ " + t("invite.field_error", detail=detail or "—")
-                )
+                await session.send_back(key, t("invite.field_error", detail=detail or "—"))
             await self.engine.render(bot, session, edit=progress, notice=t("submit.fix_fields"))
             return False
         notice = t(f"invite.{outcome.value}")

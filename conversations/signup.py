@@ -51,7 +51,6 @@ from bot.ui import (
 from conversations.fields import EmailField, NameField, PhoneField, error_message
 from conversations.form import (
     BEGIN,
-    ERROR_PREFIX,
     Answer,
     Field,
     Form,
@@ -405,8 +404,7 @@ class SignupFlow:
         for key, message in errors.items():
             if key == Step.PASSWORD:
                 self.services.vault.forget(FLOW, session.user.id)
-            await session.forget(key)
-            await session.save(ERROR_PREFIX + key, "⚠️ " + message)
+            await session.send_back(key, message)
 
     async def finish_pending(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Job: finish stored stubs whose retry is due and tell their users."""
