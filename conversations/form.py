@@ -285,7 +285,6 @@ class Form:
     summary_title: str
     """Catalog key of the summary's heading."""
     confirm_label: str = "form.confirm"
-    field_error_keys: dict[str, str] = field(default_factory=dict)
     resume_notice: str = "start.resume"
     """Catalog key of the notice shown when a parked (cancelled) form comes back."""
 
