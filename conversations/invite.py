@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -110,7 +111,7 @@ class ContactCard:
         return " · ".join(part for part in (name, self.phone_display, self.email) if part)
 
 
-def _valid(parse: Any, value: str | None) -> str | None:
+def _valid(parse: Callable[[str], object], value: str | None) -> str | None:
     if not value:
         return None
     try:

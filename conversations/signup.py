@@ -103,7 +103,7 @@ class PasswordField(Field):
     def display(self, session: FormSession) -> str:
         return "••••••••"
 
-    async def prompt(self, session: FormSession) -> Any:
+    async def prompt(self, session: FormSession) -> Screen:
         t = session.t
         text = t("password.prompt")
         if session.fields.get(self.key) and not self.is_answered(session):
