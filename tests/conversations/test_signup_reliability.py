@@ -26,7 +26,7 @@ from tests.support.timing import no_sleep
 
 CLIENT_ATTEMPTS = 4
 """The ClickBook client's attempts for a request that is safe to repeat."""
-TIMEOUT = 0.1
+TIMEOUT = 0.5  # generous against a busy machine; the delay faults last 30 s
 """Seconds the bot's ClickBook client waits; a ``delay`` fault longer than this times out."""
 FLOW = "su"
 
