@@ -58,8 +58,9 @@ STAFF_EMAIL = "staff@sandbox.example"
 STAFF_PASSWORD = "sandbox-staff-1"
 API_KEY = "sandbox-api-key"
 ORIGIN = "http://sandbox.test"
-CLIENT_TIMEOUT = 0.05
-"""Seconds: short, because SandboxTransport enforces read timeouts in real time."""
+CLIENT_TIMEOUT = 0.25
+"""Seconds: short, because SandboxTransport enforces read timeouts in real time; long enough
+that a busy machine never times out a call that no fault delays."""
 
 
 class RecordedSleep:
