@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="measure sign-ups/s, updates/s and latency")
     bench.add_argument("--users", type=int, default=200, help="simulated customers (default 200)")
     bench.add_argument("--concurrency", type=int, default=50, help="customers at once")
+    bench.add_argument(
+        "--rounds", type=int, default=3, help="rounds; the median one is reported (default 3)"
+    )
 
     commands.add_parser("secret", help="print a new CLICKBOT_SECRET_KEY")
     return parser
@@ -79,7 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "bench":
         from bot.bench import run_bench
 
-        return asyncio.run(run_bench(users=args.users, concurrency=args.concurrency))
+        return asyncio.run(
+            run_bench(users=args.users, concurrency=args.concurrency, rounds=args.rounds)
+        )
     if args.command == "secret":
         from cryptography.fernet import Fernet
 

@@ -39,18 +39,23 @@ async def test_every_simulated_customer_gets_a_clickbook_account(world: World) -
 async def test_run_bench_ends_with_the_result_line() -> None:
     out = io.StringIO()
 
-    code = await run_bench(users=4, concurrency=2, out=out)
+    code = await run_bench(users=4, concurrency=2, rounds=3, out=out)
 
     lines = out.getvalue().splitlines()
     assert code == 0, out.getvalue()
     assert RESULT.fullmatch(lines[-1]), lines[-1]
     assert any(re.match(r"sign-ups\s+4/4\s", line) for line in lines), out.getvalue()
+    rounds = [line for line in lines if line.startswith("round ")]
+    assert len(rounds) == 3
+    median = sorted(float(line.split()[3]) for line in rounds)[1]
+    assert f"updates_per_s={median:.1f} " in lines[-1]
 
 
 async def test_run_bench_refuses_nonsense_sizes() -> None:
     out = io.StringIO()
 
     assert await run_bench(users=0, concurrency=2, out=out) == 2
+    assert await run_bench(users=2, concurrency=2, rounds=0, out=out) == 2
     assert "RESULT" not in out.getvalue()
 
 
