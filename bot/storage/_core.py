@@ -42,6 +42,9 @@ class StoreCore:
         self._lock_token = object()
         self._savepoint_numbers = itertools.count(1)
         self._languages: dict[int, str | None] = {}
+        self._unregistered: set[int] = set()
+        """Users known to have no registration: the sign-up asks on every update, and only
+        ``create_registration`` (in this, the database's only writing process) changes it."""
         """Users' language choices, read once: asked on every update, written rarely, and
         this process is the database's only writer."""
 

@@ -64,10 +64,16 @@ class RegistrationQueries(StoreCore):
 
     async def get_registration(self, telegram_id: int) -> Registration | None:
         """Return the user's registration, whatever its state."""
+        if telegram_id in self._unregistered and not self._inside_transaction():
+            return None
         row = await self._fetch_one(
             f"SELECT {_COLUMNS} FROM registrations WHERE telegram_id = ?", (telegram_id,)
         )
-        return None if row is None else _registration(row)
+        if row is None:
+            if not self._inside_transaction():
+                self._unregistered.add(telegram_id)
+            return None
+        return _registration(row)
 
     async def find_registration_by_email(self, email: str) -> Registration | None:
         """Return the newest registration for ``email`` (compared ignoring ASCII case)."""
@@ -98,6 +104,7 @@ class RegistrationQueries(StoreCore):
         """
         stamp = to_db_time(now)
         due = to_db_time(next_attempt_at or now)
+        self._unregistered.discard(telegram_id)
         row = await self._fetch_one(
             "INSERT INTO registrations (telegram_id, chat_id, stub_id, email, full_name, "
             "language, state, next_attempt_at, created_at, updated_at) "
@@ -113,6 +120,8 @@ class RegistrationQueries(StoreCore):
             f"RETURNING {_COLUMNS}",
             (telegram_id, chat_id, stub_id, email, full_name, language, due, stamp, stamp),
         )
+        # Again after the insert: a read that ran while it waited may have cached "none".
+        self._unregistered.discard(telegram_id)
         if row is None:
             raise RegistrationExistsError(telegram_id)
         return _registration(row)

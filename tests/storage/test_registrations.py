@@ -202,3 +202,28 @@ async def test_old_rate_limit_records_are_pruned(store: Store) -> None:
     assert await store.prune_rate_limit_records(at(30)) == 2
     assert await store.count_signup_attempts(1, T0) == 1
     assert await store.count_signin_failures(2, T0) == 0
+
+
+async def test_no_registration_is_remembered_until_one_is_created(store: Store) -> None:
+    assert await store.get_registration(41) is None
+    assert await store.get_registration(41) is None  # answered from memory
+
+    await store.create_registration(
+        41, chat_id=41, stub_id="STUB-41", email="x@example.com", full_name="X Y",
+        language="en", now=at(0),
+    )  # fmt: skip
+
+    registration = await store.get_registration(41)
+    assert registration is not None
+    assert registration.stub_id == "STUB-41"
+
+
+async def test_a_read_racing_the_creation_does_not_hide_it(store: Store) -> None:
+    read = asyncio.create_task(store.get_registration(42))
+    await asyncio.sleep(0)  # the read's SELECT is under way before the insert
+    await store.create_registration(
+        42, chat_id=42, stub_id="STUB-42", email="z@example.com", full_name="Z Q",
+        language="en", now=at(0),
+    )  # fmt: skip
+    await read
+    assert await store.get_registration(42) is not None
