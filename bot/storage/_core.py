@@ -43,6 +43,10 @@ class StoreCore:
         self._savepoint_numbers = itertools.count(1)
         self._languages: dict[int, str | None] = {}
         self._unregistered: set[int] = set()
+        self._drafts: dict[tuple[int, str], Any] = {}
+        """Drafts as last read or written (``None``: there is none), keyed (user, flow): the
+        forms read the draft on every update; see ``_drafts`` for how it stays true."""
+        self._draft_writes = 0
         """Users known to have no registration: the sign-up asks on every update, and only
         ``create_registration`` (in this, the database's only writing process) changes it."""
         """Users' language choices, read once: asked on every update, written rarely, and

@@ -169,3 +169,52 @@ async def test_update_draft_creates_a_draft_and_refuses_bad_names(store: Store) 
     assert draft.fields == {"first": "Ann"}
     with pytest.raises(ValueError, match="identifiers"):
         await store.update_draft(6, "iv", set_fields={"a.b": 1}, now=at(0))
+
+
+async def test_kept_drafts_follow_every_write_and_copies_are_independent(store: Store) -> None:
+    assert await store.get_draft(8, "su") is None
+    await store.set_draft_field(8, "su", "labels", [["Yes", "yes"]], at(0))
+    first = await store.get_draft(8, "su")
+    assert first is not None
+    first.fields["labels"].append(["No", "no"])  # the caller's copy, not the store's
+    await store.update_draft(8, "su", set_fields={"email": "a@b.c"}, editing="email", now=at(1))
+
+    again = await store.get_draft(8, "su")
+    assert again is not None
+    assert again.fields == {"labels": [["Yes", "yes"]], "email": "a@b.c"}
+    assert again.editing == "email"
+    await store.remove_draft_field(8, "su", "email", at(2))
+    await store.set_draft_editing(8, "su", None, at(3))
+    latest = await store.get_draft(8, "su")
+    assert latest is not None
+    assert (latest.fields, latest.editing) == ({"labels": [["Yes", "yes"]]}, None)
+    await store.delete_draft(8, "su")
+    assert await store.get_draft(8, "su") is None
+
+
+async def test_a_read_racing_a_write_does_not_keep_the_older_draft(store: Store) -> None:
+    await store.set_draft_field(9, "su", "name", "old", at(0))
+    store._drafts.clear()  # as after a restart: nothing kept yet
+    read = asyncio.create_task(store.get_draft(9, "su"))
+    await asyncio.sleep(0)  # the read's SELECT is under way before the write
+    await store.set_draft_field(9, "su", "name", "new", at(1))
+    await read
+
+    draft = await store.get_draft(9, "su")
+    assert draft is not None
+    assert draft.fields["name"] == "new"
+
+
+async def test_a_draft_written_in_a_rolled_back_transaction_is_not_kept(store: Store) -> None:
+    await store.set_draft_field(10, "su", "name", "kept", at(0))
+
+    async def change_then_fail() -> None:
+        async with store.transaction():
+            await store.set_draft_field(10, "su", "name", "rolled back", at(1))
+            raise RuntimeError("roll back")
+
+    with pytest.raises(RuntimeError):
+        await change_then_fail()
+    draft = await store.get_draft(10, "su")
+    assert draft is not None
+    assert draft.fields["name"] == "kept"
