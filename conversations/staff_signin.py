@@ -109,11 +109,12 @@ class SignInFlow:
         try:
             email = parse_email(message.text)
         except FieldError as error:
-            await self._ask(
-                context,
-                message.chat_id,
-                error_message(t, error) + "\n\n" + t("signin.email_prompt"),
-            )
+            refusal = error_message(t, error)
+            if "@" not in message.text:
+                # Typed one step early, a password would otherwise stay in the chat.
+                await delete_quietly(message)
+                refusal = t("signin.not_an_email_deleted")
+            await self._ask(context, message.chat_id, refusal + "\n\n" + t("signin.email_prompt"))
             return SignInStep.EMAIL
         await self.staff.services.store.set_draft_field(
             user.id, FLOW, EMAIL_KEY, email, self.staff.services.clock()

@@ -171,3 +171,18 @@ async def test_a_restart_between_email_and_password_loses_nothing(
 
     bob.assert_sees("signin.done", name="Sam Staff")
     assert not [m for m in bob.actor.transcript if STAFF_PASSWORD in (m.text or "")]
+
+
+async def test_a_password_typed_for_the_email_is_deleted(
+    world: World, owner: Person, bob: Person
+) -> None:
+    await bob.send("/signin")
+
+    await bob.send(STAFF_PASSWORD)
+
+    assert not [m for m in bob.actor.transcript if STAFF_PASSWORD in (m.text or "")]
+    bob.assert_sees("signin.not_an_email_deleted")
+    bob.assert_sees("signin.email_prompt")
+    await bob.send(STAFF_EMAIL)
+    await bob.send(STAFF_PASSWORD)
+    bob.assert_sees("signin.done", name="Sam Staff")
