@@ -9,6 +9,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")  # PTB's int time periods are deprec
 from collections.abc import AsyncIterator  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -32,11 +33,18 @@ def settings() -> Settings:
 
 
 @pytest.fixture
-async def world(tmp_path: Path, settings: Settings, clock: ManualClock) -> AsyncIterator[World]:
+def world_options() -> dict[str, Any]:
+    """Further ``World.create`` options; test modules override this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
+async def world(
+    tmp_path: Path, settings: Settings, clock: ManualClock, world_options: dict[str, Any]
+) -> AsyncIterator[World]:
     """The real bot on a fresh SQLite file, with Telegram and ClickBook simulated."""
-    instance = await World.create(
-        tmp_path / "bot.db", settings=settings, clock=clock, sandbox_clock=clock
-    )
+    options: dict[str, Any] = {"settings": settings, "clock": clock, "sandbox_clock": clock}
+    instance = await World.create(tmp_path / "bot.db", **(options | world_options))
     try:
         yield instance
     finally:

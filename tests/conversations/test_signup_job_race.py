@@ -9,14 +9,12 @@ boundary: a transport that holds the first PROCESSREGSTUB until the test lets it
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from bot.config import Settings
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
 from tests.support.chat import Customer, customer, visible
@@ -44,20 +42,9 @@ class HeldActivation(httpx.AsyncBaseTransport):
 
 
 @pytest.fixture
-async def world(tmp_path: Path, settings: Settings, clock: ManualClock) -> AsyncIterator[World]:
+def world_options() -> dict[str, Any]:
     """The bot with ClickBook's first activation held."""
-    instance = await World.create(
-        tmp_path / "bot.db",
-        settings=settings,
-        clock=clock,
-        sandbox_clock=clock,
-        clickbook_sleep=no_sleep,
-        clickbook_network=HeldActivation,  # the HTTP boundary, not our code
-    )
-    try:
-        yield instance
-    finally:
-        await instance.stop()
+    return {"clickbook_sleep": no_sleep, "clickbook_network": HeldActivation}  # the boundary
 
 
 def count_seen(ann: Customer, key: str, **params: object) -> int:

@@ -7,14 +7,12 @@ other request to the sandbox.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from bot.config import Settings
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
 from tests.support.chat import Customer, customer, visible
@@ -41,20 +39,9 @@ class SignOutDown(httpx.AsyncBaseTransport):
 
 
 @pytest.fixture
-async def world(tmp_path: Path, settings: Settings, clock: ManualClock) -> AsyncIterator[World]:
+def world_options() -> dict[str, Any]:
     """The bot with ClickBook's sign-out failing."""
-    instance = await World.create(
-        tmp_path / "bot.db",
-        settings=settings,
-        clock=clock,
-        sandbox_clock=clock,
-        clickbook_sleep=no_sleep,
-        clickbook_network=SignOutDown,  # the HTTP boundary, not our code
-    )
-    try:
-        yield instance
-    finally:
-        await instance.stop()
+    return {"clickbook_sleep": no_sleep, "clickbook_network": SignOutDown}  # the HTTP boundary
 
 
 def error_shown(ann: Customer) -> bool:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.crypto import new_secret_key
-from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
 from tests.staff.people import Person, person
 from tests.support.timing import no_sleep
@@ -28,21 +26,9 @@ def staff_settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-async def world(
-    tmp_path: Path, staff_settings: Settings, clock: ManualClock
-) -> AsyncIterator[World]:
-    """The real bot with an owner and a secret key configured."""
-    instance = await World.create(
-        tmp_path / "bot.db",
-        settings=staff_settings,
-        clock=clock,
-        sandbox_clock=clock,
-        clickbook_sleep=no_sleep,
-    )
-    try:
-        yield instance
-    finally:
-        await instance.stop()
+def world_options(staff_settings: Settings) -> dict[str, Any]:
+    """The real bot with an owner and a secret key configured, and instant retries."""
+    return {"settings": staff_settings, "clickbook_sleep": no_sleep}
 
 
 @pytest.fixture

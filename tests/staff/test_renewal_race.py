@@ -9,9 +9,8 @@ boundary: a transport that holds the job's sign-in request until the test lets i
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -43,22 +42,13 @@ class HeldSignIn(httpx.AsyncBaseTransport):
 
 
 @pytest.fixture
-async def world(
-    tmp_path: Path, staff_settings: Settings, clock: ManualClock
-) -> AsyncIterator[World]:
+def world_options(staff_settings: Settings) -> dict[str, Any]:
     """The staff world with a sign-in request that can be held."""
-    instance = await World.create(
-        tmp_path / "bot.db",
-        settings=staff_settings,
-        clock=clock,
-        sandbox_clock=clock,
-        clickbook_sleep=no_sleep,
-        clickbook_network=HeldSignIn,  # the HTTP boundary, not our code
-    )
-    try:
-        yield instance
-    finally:
-        await instance.stop()
+    return {
+        "settings": staff_settings,
+        "clickbook_sleep": no_sleep,
+        "clickbook_network": HeldSignIn,  # the HTTP boundary, not our code
+    }
 
 
 async def test_a_renewal_refused_meanwhile_keeps_the_new_sign_in(
