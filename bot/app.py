@@ -4,12 +4,15 @@
 the ClickBook client, the store, the clock), so tests and the demo inject the emulator and the
 sandbox while production gets the real things, and nothing else differs.
 
-Updates are processed one at a time (PTB's default): conversation state must not race.
+Each user's updates are processed in order and different users' at once
+(:class:`bot.updates.PerUserUpdateProcessor`): conversation state is per user, so it cannot
+race, and no customer waits for another customer's ClickBook calls.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -39,6 +42,7 @@ from bot.log_privacy import protect_logs
 from bot.services import Services
 from bot.staff_services import build_staff_services
 from bot.storage.persistence import SQLitePersistence
+from bot.updates import PerUserUpdateProcessor
 from conversations.common import CommonCommands
 from conversations.signup import SignupFlow
 from conversations.staff import StaffFeature
@@ -63,12 +67,20 @@ def build_application(
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """Wire the flows, persistence, jobs and error handling into a PTB application."""
     protect_logs()
+    settings = services.settings
     builder = (
         ApplicationBuilder()
         .token(token)
-        .base_url(base_url or f"{services.settings.telegram_api_url}/bot")
+        .base_url(base_url or f"{settings.telegram_api_url}/bot")
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .persistence(SQLitePersistence(services.store))
+        .concurrent_updates(
+            PerUserUpdateProcessor(
+                settings.concurrent_updates,
+                backlog=settings.user_backlog,
+                on_overflow=_catching_up_notice(services),
+            )
+        )
         .post_init(_post_init)
     )
     if rate_limiter:
@@ -122,6 +134,21 @@ def _language_for(services: Services) -> Any:
         current_translator.set(services.catalogs.translator(language))
 
     return set_language
+
+
+def _catching_up_notice(services: Services) -> Callable[[Update], Awaitable[object]]:
+    async def tell_catching_up(update: Update) -> None:
+        """Say, in the user's language, that what they send now is not read."""
+        chat = update.effective_chat
+        user = update.effective_user
+        if chat is None or user is None or chat.type != chat.PRIVATE:
+            return
+        saved = await services.store.get_language(user.id)
+        language = negotiate(saved, user.language_code, services.settings.default_language)
+        t = services.catalogs.translator(language)
+        await update.get_bot().send_message(chat.id, t("errors.catching_up"))
+
+    return tell_catching_up
 
 
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

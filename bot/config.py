@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from bot.i18n import LANGUAGES
+from bot.updates import DEFAULT_BACKLOG, DEFAULT_CONCURRENCY
 
 PREFIX = "CLICKBOT_"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
@@ -68,6 +69,13 @@ class Settings(BaseModel):
     staff_link_minutes: int = Field(default=15, ge=1)
     invite_poll_seconds: float = Field(default=300.0, gt=0)
     staff_chat_id: int | None = None
+
+    concurrent_updates: int = Field(default=DEFAULT_CONCURRENCY, ge=1, le=1024)
+    """Updates processed at once (each user's stay in order, see :mod:`bot.updates`)."""
+    user_backlog: int = Field(default=DEFAULT_BACKLOG, ge=1, le=1000)
+    """Updates one user may have waiting before more are dropped with a notice."""
+    clickbook_deadline_seconds: float = Field(default=30.0, gt=0, le=600)
+    """The longest one ClickBook operation may take, retries and backoff included."""
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

@@ -5,8 +5,10 @@ runs the real application from :func:`bot.app.build_application` on a real SQLit
 terminal demo, the benchmark and the flow tests all stand on this, so what they exercise is
 exactly what production runs.
 
-Each user action is delivered straight to ``Application.process_update`` and awaited, so when
-``await user.send(...)`` returns, the bot has finished answering: no polling, no sleeping.
+Each user action is delivered through the application's update processor (the one production
+uses) and awaited, so when ``await user.send(...)`` returns, the bot has finished answering (or
+dropped the update, as a flooded processor does): no polling, no sleeping. Actions sent at once
+(``asyncio.gather``) are processed as production would process them.
 """
 
 from __future__ import annotations
@@ -163,9 +165,14 @@ class World:
         self.emulator.deliver_to(self._deliver)
 
     async def _deliver(self, payload: dict[str, Any]) -> None:
+        """Process one update through the application's own update processor, as production
+        does (per-user order, different users at once), and return when it is done."""
         application = self.application
         assert application is not None, "the bot is stopped"
-        await application.process_update(Update.de_json(payload, application.bot))
+        update = Update.de_json(payload, application.bot)
+        await application.update_processor.process_update(
+            update, application.process_update(update)
+        )
 
     async def stop(self, *, crash: bool = False) -> None:
         """Stop the bot; ``crash`` skips the final persistence flush, as a kill would."""
