@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from bot.clickbook.client import DEFAULT_DEADLINE
 from bot.i18n import LANGUAGES
 from bot.updates import DEFAULT_BACKLOG, DEFAULT_CONCURRENCY
 
@@ -74,7 +75,7 @@ class Settings(BaseModel):
     """Updates processed at once (each user's stay in order, see :mod:`bot.updates`)."""
     user_backlog: int = Field(default=DEFAULT_BACKLOG, ge=1, le=1000)
     """Updates one user may have waiting before more are dropped with a notice."""
-    clickbook_deadline_seconds: float = Field(default=30.0, gt=0, le=600)
+    clickbook_deadline_seconds: float = Field(default=DEFAULT_DEADLINE, gt=0, le=600)
     """The longest one ClickBook operation may take, retries and backoff included."""
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -59,6 +59,7 @@ async def clickbook_for(settings: Settings) -> AsyncIterator[ClickBookClient]:
             auth_url=settings.clickbook_auth_url,
             logout_url=settings.clickbook_logout_url,
             api_key=settings.clickbook_api_key,
+            deadline=settings.clickbook_deadline_seconds,
         ) as client:
             yield client
         return
@@ -78,6 +79,7 @@ async def clickbook_for(settings: Settings) -> AsyncIterator[ClickBookClient]:
             logout_url=urls.logout_url,
             api_key=config.api_key,
             http=http,
+            deadline=settings.clickbook_deadline_seconds,
         ) as client,
     ):
         yield client

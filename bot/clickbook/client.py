@@ -6,6 +6,10 @@ through ``_private``, which handles Domino's session expiry: an HTML login page 
 instead of a SOAP answer means the cookie is dead, so the client signs in again once with
 the session's own credentials, replaces the cookie in the ``Session`` and repeats the call
 once. Only the flows live here; every wire detail is in ``wire.py``.
+
+Every operation has one overall deadline (``deadline``, retries, backoff and a session
+renewal included): past it the call ends with ``ClickBookTimeoutError``, so that a customer
+waiting on ClickBook is answered in bounded time whatever the network does.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ import json
 import logging
 import random as random_module
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from http.cookies import CookieError, SimpleCookie
@@ -69,6 +75,12 @@ T = TypeVar("T")
 
 SessionRenewedHook = Callable[[Session], Awaitable[None] | None]
 
+DEFAULT_DEADLINE: Final = 20.0
+"""Seconds one operation may take in all, retries and backoff included."""
+
+_UNDER_DEADLINE: ContextVar[bool] = ContextVar("clickbook_under_deadline", default=False)
+"""Set while an operation's deadline runs, so the calls it makes share that one deadline."""
+
 
 def _utcnow() -> datetime:
     """Return the current time in UTC."""
@@ -111,6 +123,7 @@ class ClickBookClient:
         http: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 15.0,
+        deadline: float = DEFAULT_DEADLINE,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         timezone_cache_ttl: timedelta = timedelta(hours=12),
         clock: Callable[[], datetime] = _utcnow,
@@ -122,6 +135,8 @@ class ClickBookClient:
             raise ValueError("pass either http or transport, not both")
         if timeout <= 0:
             raise ValueError("timeout must be positive")
+        if deadline <= 0:
+            raise ValueError("deadline must be positive")
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         self._api_url = api_url if api_url.endswith("/") else f"{api_url}/"
@@ -129,6 +144,7 @@ class ClickBookClient:
         self._logout_url = logout_url
         self._api_key = api_key if isinstance(api_key, SecretStr) else SecretStr(api_key)
         self._timeout = httpx.Timeout(timeout)
+        self._deadline = deadline
         self._max_attempts = max_attempts
         self._timezone_cache_ttl = timezone_cache_ttl
         self._clock = clock
@@ -406,6 +422,17 @@ class ClickBookClient:
         """Make a Private call with the session's cookie, renewing the session once if needed."""
         if session.signed_out:
             raise ClickBookSignedOutError(operation, "the session was signed out")
+        async with self._within_deadline(operation):
+            return await self._private_with_renewal(session, operation, params, repeat=repeat)
+
+    async def _private_with_renewal(
+        self,
+        session: Session,
+        operation: Operation,
+        params: Mapping[str, str | Items],
+        *,
+        repeat: Repeat,
+    ) -> Result:
         full_params = {"APIKEY": self._api_key.get_secret_value(), **params}
         cookie = session.cookie
         try:
@@ -493,14 +520,35 @@ class ClickBookClient:
         self, operation: str, attempt: Callable[[], Awaitable[T]], repeat: Repeat
     ) -> T:
         """Run ``attempt`` under the retry policy with the injected sleep and random."""
-        return await call_with_retries(
-            operation,
-            attempt,
-            repeat=repeat,
-            max_attempts=self._max_attempts,
-            sleep=self._sleep,
-            random=self._random,
-        )
+        async with self._within_deadline(operation):
+            return await call_with_retries(
+                operation,
+                attempt,
+                repeat=repeat,
+                max_attempts=self._max_attempts,
+                sleep=self._sleep,
+                random=self._random,
+            )
+
+    @asynccontextmanager
+    async def _within_deadline(self, operation: str) -> AsyncIterator[None]:
+        """End the block with ClickBookTimeoutError past the deadline (the outermost rules)."""
+        if _UNDER_DEADLINE.get():
+            yield
+            return
+        token = _UNDER_DEADLINE.set(True)
+        scope = asyncio.timeout(self._deadline)
+        try:
+            async with scope:
+                yield
+        except TimeoutError:
+            if not scope.expired():
+                raise
+            raise ClickBookTimeoutError(
+                operation, f"no answer within the {self._deadline:g} s deadline"
+            ) from None
+        finally:
+            _UNDER_DEADLINE.reset(token)
 
     async def _soap(
         self,

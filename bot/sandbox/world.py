@@ -140,6 +140,7 @@ class World:
             api_key=self.settings.clickbook_api_key,
             http=self._http,
             timeout=self.clickbook_timeout,
+            deadline=self.settings.clickbook_deadline_seconds,
             sleep=self.clickbook_sleep or asyncio.sleep,
         )
         services = Services(
