@@ -6,7 +6,7 @@ their buttons. Lines starting with ``[`` or ``:`` are actions:
 
 ====================  =========================================================
 ``text``              send that text (``/start`` and other commands included)
-``[label]``           tap the button whose label contains ``label``
+``[label]``           tap the button whose label contains ``label`` (reply keyboard first)
 ``:contact``          share your own phone number (the "share my number" button)
 ``:as NAME``          become another simulated Telegram user (created on first use)
 ``t.me/...?start=X``  open a deep link (a staff link), as tapping it in Telegram would
@@ -162,7 +162,7 @@ class Demo:
                 await self.world.restart()
             elif line.startswith("[") and line.endswith("]"):
                 self.print(f"{self.current} taps [{line[1:-1]}]")
-                await user.tap(line[1:-1])
+                await use_button(user, line[1:-1])
             elif line.startswith(":"):
                 self.print(f"unknown action {line!r}; {HELP}")
             else:
@@ -284,3 +284,12 @@ async def run_demo(
         finally:
             await world.stop()
     return 0
+
+
+async def use_button(user: Any, label: str) -> None:
+    """Press the reply keyboard's button whose label contains ``label``, else tap inline."""
+    keyboard = user.reply_keyboard or []
+    if any(label.casefold() in text.casefold() for row in keyboard for text in row):
+        await user.press(label)
+    else:
+        await user.tap(label)

@@ -82,21 +82,26 @@ class EmailField(Field):
         return Screen(session.t(self.prompt_key))
 
     def _read_back(self, session: FormSession, candidate: str) -> Screen:
+        # Reply-keyboard buttons, not inline ones: the next question (the phone number) comes
+        # with a reply keyboard of its own that simply replaces these, where inline buttons
+        # would cost one more Bot API call to take away.
         t = session.t
         suggestion = suggest_email_fix(candidate)
         if suggestion:
-            return Screen(
-                t("email.typo", email=candidate, suggestion=suggestion),
-                rows=[
-                    [Button(t.plain("email.use", email=suggestion), "fix")],
-                    [Button(t.plain("email.keep", email=candidate), "yes")],
-                ],
-            )
-        return Screen(
-            t("email.check", email=candidate),
-            rows=[
+            text = t("email.typo", email=candidate, suggestion=suggestion)
+            choices = [
+                [Button(t.plain("email.use", email=suggestion), "fix")],
+                [Button(t.plain("email.keep", email=candidate), "yes")],
+            ]
+        else:
+            text = t("email.check", email=candidate)
+            choices = [
                 [Button(t.plain("email.yes"), "yes"), Button(t.plain("email.change"), "change")]
-            ],
+            ]
+        return Screen(
+            text,
+            reply_keyboard=[[KeyboardButton(button.label) for button in row] for row in choices],
+            text_actions=[button for row in choices for button in row],
         )
 
     async def on_text(self, session: FormSession, text: str) -> Outcome:

@@ -285,6 +285,9 @@ class Form:
     summary_title: str
     """Catalog key of the summary's heading."""
     confirm_label: str = "form.confirm"
+    confirm_toast: str | None = None
+    """Catalog key of the toast a Confirm tap is answered with: instant feedback that costs no
+    chat-bound Bot API call while the submission runs."""
     resume_notice: str = "start.resume"
     """Catalog key of the notice shown when a parked (cancelled) form comes back."""
 
@@ -360,7 +363,10 @@ class FormEngine:
                     *screen.reply_keyboard,
                     *([KeyboardButton(b.label) for b in row] for row in nav_rows),
                 ],
-                text_actions=[button for row in nav_rows for button in row],
+                text_actions=[
+                    *screen.text_actions,
+                    *(button for row in nav_rows for button in row),
+                ],
             )
         return replace(screen, text=text, rows=[*screen.rows, *nav_rows])
 
@@ -473,7 +479,9 @@ class FormEngine:
                 await answer_quietly(query, session.t.plain("form.stale_toast"))
                 await self.render(bot, session, notice=session.t("form.stale"))
                 return False
-            await answer_quietly(query)
+            submitting = data.action == "confirm" and session.current() is None
+            toast = self.form.confirm_toast if submitting else None
+            await answer_quietly(query, session.t.plain(toast) if toast else None)
             return await self._act(bot, session, data.action, query.message)  # type: ignore[arg-type]
         if message is None:
             return False

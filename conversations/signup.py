@@ -46,7 +46,6 @@ from bot.ui import (
     answer_quietly,
     delete_quietly,
     show,
-    show_typing,
 )
 from conversations.fields import EmailField, NameField, PhoneField, error_message
 from conversations.form import (
@@ -62,6 +61,7 @@ from conversations.form import (
     Outcome as FieldOutcome,
 )
 from conversations.pickers import CountryField, TimeZoneField
+from conversations.progress import DelayedProgress
 from conversations.staff_access import NOT_OUR_COMMAND
 
 log = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ class PasswordField(Field):
         if session.fields.get(self.key) and not self.is_answered(session):
             # Given before a restart emptied the vault: say why it is asked again.
             text = t("password.again") + "\n\n" + text
-        return Screen(text, new_message=True)
+        return Screen(text)
 
     async def on_text(self, session: FormSession, text: str) -> FieldOutcome:
         try:
@@ -192,6 +192,7 @@ class SignupFlow:
             ],
             summary_title="summary.title",
             confirm_label="summary.confirm",
+            confirm_toast="submit.creating",
         )
         self.engine = FormEngine(self.form, self._submit)
 
@@ -320,10 +321,8 @@ class SignupFlow:
             return False
         progress_message = screen_message
 
-        async def progress(stage: Stage) -> None:
+        async def display(stage: Stage) -> None:
             nonlocal progress_message
-            if stage == Stage.CREATING:  # "typing…" lasts until the next message or 5 s
-                await show_typing(bot, session.chat_id)
             progress_message = await show(
                 bot,
                 session.chat_id,
@@ -332,14 +331,18 @@ class SignupFlow:
                 edit=progress_message,
             )
 
-        result = await self.signup.submit(
-            telegram_id=session.user.id,
-            chat_id=session.chat_id,
-            language=t.language,
-            fields=session.fields,
-            password=password,
-            progress=progress,
-        )
+        progress = DelayedProgress(display)
+        try:
+            result = await self.signup.submit(
+                telegram_id=session.user.id,
+                chat_id=session.chat_id,
+                language=t.language,
+                fields=session.fields,
+                password=password,
+                progress=progress,
+            )
+        finally:
+            await progress.close()
         outcome = result.outcome
         store = self.services.store
         if outcome in (Outcome.DONE, Outcome.ACTIVE):

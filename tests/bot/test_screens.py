@@ -173,7 +173,7 @@ async def drive_every_screen(world: World, language: str) -> Customer:
 
     await ann.send("ann.lee@gmial.com")
     ann.assert_sees("email.typo", email="ann.lee@gmial.com", suggestion="ann.lee@gmail.com")
-    await ann.tap("email.use", email="ann.lee@gmail.com")
+    await ann.choose("email.use", email="ann.lee@gmail.com")
     await ann.fill_to(start_at="phone", stop_before="country")
 
     await ann.tap("country.other")
@@ -205,9 +205,9 @@ async def drive_every_screen(world: World, language: str) -> Customer:
     assert LONG_LAST_NAME in ann.actor.last.text
     await ann.tap("form.edit_field", field=ann.t.plain("field.email"))
     await ann.send(LONG_EMAIL)
-    await ann.tap("email.change")
+    await ann.choose("email.change")
     await ann.send(LONG_EMAIL)
-    await ann.tap("email.yes")
+    await ann.choose("email.yes")
     assert LONG_EMAIL in ann.actor.last.text
     await ann.tap("form.edit_field", field=ann.t.plain("field.country"))
     await ann.tap("form.keep")

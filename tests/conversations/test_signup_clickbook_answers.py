@@ -61,7 +61,7 @@ async def test_address_registered_elsewhere_before_activation_sends_the_user_bac
         await ann.send("/start")
         ann.assert_sees("email.prompt")
         await ann.send("ann.new@example.com")
-        await ann.tap("email.yes")
+        await ann.choose("email.yes")
         ann.assert_sees("summary.title")
     finally:
         await world.stop()

@@ -6,6 +6,7 @@ import pytest
 
 from bot.i18n import LANGUAGES
 from bot.sandbox.world import World
+from conversations.progress import PROGRESS_DELAY
 from tests.support.chat import customer
 
 
@@ -33,11 +34,31 @@ async def test_happy_path_creates_an_active_clickbook_account(world: World, lang
     assert await world.store.get_draft(ann.actor.id, "su") is None
 
 
-async def test_progress_is_one_message_edited_in_place(world: World) -> None:
+async def test_a_quick_submission_goes_straight_to_its_result(world: World) -> None:
     ann = customer(world)
     await ann.start()
     await ann.fill_to()
     summary_id = ann.actor.last.message_id
+    edits_before = len(world.emulator.calls_to("editMessageText"))
+
+    await ann.tap("summary.confirm")
+
+    # The tap's toast says what is happening; the screen changes once, to the result.
+    assert world.emulator.calls_to("answerCallbackQuery")[-1].params["text"] == ann.t.plain(
+        "submit.creating"
+    )
+    assert ann.actor.last.message_id == summary_id
+    edits = world.emulator.calls_to("editMessageText")[edits_before:]
+    assert [call.params["text"] for call in edits] == [ann.t("submit.done", name="Ann Lee")]
+    assert world.emulator.calls_to("sendChatAction") == []
+
+
+async def test_a_slow_submission_shows_its_progress_in_place(world: World) -> None:
+    ann = customer(world)
+    await ann.start()
+    await ann.fill_to()
+    summary_id = ann.actor.last.message_id
+    await world.fail_clickbook("SETUSERFIELDS", "delay", seconds=PROGRESS_DELAY + 0.5)
 
     await ann.tap("summary.confirm")
 
@@ -47,8 +68,22 @@ async def test_progress_is_one_message_edited_in_place(world: World) -> None:
         for call in world.emulator.calls_to("editMessageText")
         if str(call.params.get("message_id")) == str(summary_id)
     ]
-    stages = [ann.t(f"submit.{stage}") for stage in ("creating", "activating", "signing_in")]
-    assert [text for text in edits if text in stages] == stages
+    progress = edits[edits.index(ann.t("submit.creating")) :]
+    assert progress[-1] == ann.t("submit.done", name="Ann Lee")
+
+
+async def test_a_progress_edit_telegram_refuses_is_not_fatal(world: World) -> None:
+    ann = customer(world)
+    await ann.start()
+    await ann.fill_to()
+    await world.fail_clickbook("SETUSERFIELDS", "delay", seconds=PROGRESS_DELAY + 0.5)
+    world.emulator.fail_next("editMessageText", status=400, retry_after=None)
+
+    await ann.tap("summary.confirm")
+
+    ann.assert_sees("submit.done", name="Ann Lee")
+    assert [call for call in world.emulator.calls_to("editMessageText") if not call.ok]
+    assert len((await world.clickbook_state())["users"]) == 1
 
 
 async def test_password_message_is_deleted_and_never_stored(

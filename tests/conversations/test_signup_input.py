@@ -288,7 +288,7 @@ async def test_user_text_is_escaped_on_every_screen_that_echoes_it(world: World)
     await ann.send(email)
     ann.assert_sees("email.check", email=email)
     assert email in ann.actor.last.text
-    await ann.tap("email.yes")
+    await ann.choose("email.yes")
     await ann.fill_to(start_at="phone")
 
     ann.assert_sees("summary.title")

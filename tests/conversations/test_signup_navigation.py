@@ -8,6 +8,7 @@ call failed, every tap was answered and nobody saw the "something went wrong" me
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -75,7 +76,7 @@ async def give_new_answer(ann: Customer, world: World, clock: ManualClock, step:
         await ann.send("Li")
     elif step == "email":
         await ann.send("ann@example.org")
-        await ann.tap("email.yes")
+        await ann.choose("email.yes")
     elif step == "phone":
         await ann.send("+61 400 111 222")
     elif step == "country":
@@ -402,7 +403,6 @@ async def _at_email(ann: Customer) -> None:
 
 DOUBLE_TAPS = [
     ("back", _at_email, "form.back", "last_name"),
-    ("email-yes", _at_email_check, "email.yes", "phone"),
     ("country", _at_phone_country, "Australia", "timezone"),
     ("terms-agree", _at_terms, "terms.agree", "summary"),
 ]
@@ -429,6 +429,19 @@ async def test_a_double_tap_acts_once(
     ann.assert_sees("form.stale")
     ann.assert_asks(lands_on)
     assert await draft_state(world, ann) == after_first
+
+
+async def test_a_double_press_at_the_email_check_keeps_the_email(world: World) -> None:
+    ann = customer(world)
+    await ann.start()
+    await _at_email_check(ann)
+    label = ann.label("email.yes")
+
+    await asyncio.gather(ann.actor.send(label), ann.actor.send(label))
+
+    assert (await ann.draft_answers())["email"] == ann.email
+    assert "phone" not in await ann.draft_answers()
+    ann.assert_asks("phone")
 
 
 async def test_a_double_tap_on_create_my_account_creates_one_account(world: World) -> None:
@@ -735,7 +748,7 @@ async def test_an_email_typo_is_pointed_out(world: World, button: str, kept: str
     await ann.send("ann@GMIAL.com")
 
     ann.assert_sees("email.typo", email="ann@gmial.com", suggestion="ann@gmail.com")
-    await ann.tap(button, email="ann@gmail.com" if button == "email.use" else "ann@gmial.com")
+    await ann.choose(button, email="ann@gmail.com" if button == "email.use" else "ann@gmial.com")
     ann.assert_sees("phone.prompt")
     await ann.fill_to(start_at="phone")
     await ann.tap("summary.confirm")
@@ -749,7 +762,7 @@ async def test_change_it_asks_for_the_email_again(world: World) -> None:
     await ann.fill_to("email")
     await ann.send("ann@example.org")
 
-    await ann.tap("email.change")
+    await ann.choose("email.change")
 
     ann.assert_sees("email.prompt")
     assert "email" not in await ann.draft_answers()

@@ -59,7 +59,7 @@ async def _email_typed(ann: Customer) -> None:
 
 
 async def _confirm_email_then_fill(ann: Customer) -> None:
-    await ann.tap("email.yes")
+    await ann.choose("email.yes")
     await ann.fill_to(start_at="phone")
 
 
@@ -199,7 +199,7 @@ async def test_old_buttons_still_work_after_a_restart(world: World, crash: bool)
     await _email_typed(ann)
 
     await world.restart(crash=crash)
-    await ann.tap("email.yes")
+    await ann.choose("email.yes")
 
     ann.assert_sees("phone.prompt")
     await ann.fill_to(start_at="phone")

@@ -82,6 +82,14 @@ class Person:
         """Tap the button labelled with a catalog key."""
         await self.actor.tap(self.label(key, **params))
 
+    async def choose(self, key: str, **params: Any) -> None:
+        """Use the button labelled with a catalog key, on the reply keyboard or inline."""
+        label = self.label(key, **params)
+        if any(label in row for row in self.actor.reply_keyboard or []):
+            await self.actor.press(label)
+        else:
+            await self.actor.tap(label)
+
     async def send(self, text: str) -> None:
         """Type a message."""
         await self.actor.send(text)
@@ -122,7 +130,7 @@ class Person:
         else:
             await self.send(mobile)
         await self.send(email)
-        await self.tap("email.yes")
+        await self.choose("email.yes")
 
     async def invite(self, **answers: str) -> None:
         """Run /invite through Confirm."""

@@ -73,7 +73,7 @@ async def test_a_shared_contact_card_fills_in_what_it_has(
     bob.assert_sees("invite.mobile_prompt")
     await bob.tap("form.skip")
     await bob.send("ann@example.com")
-    await bob.tap("email.yes")
+    await bob.choose("email.yes")
     bob.assert_sees("invite.summary.title")
     assert "+61298765432" in bob.last_text
 
@@ -212,7 +212,7 @@ async def test_a_restart_in_the_middle_of_the_form_loses_nothing(
     bob.assert_sees("invite.mobile_prompt")
     await bob.tap("form.skip")
     await bob.send("ann@example.com")
-    await bob.tap("email.yes")
+    await bob.choose("email.yes")
     await bob.tap("invite.summary.confirm")
     bob.assert_sees("invite.sent", email="ann@example.com", name="Ann Lee")
 

@@ -132,7 +132,7 @@ class Customer:
 
     async def _email(self) -> None:
         await self.send(self.email)
-        await self.tap("email.yes")
+        await self.choose("email.yes")
 
     async def _phone(self) -> None:
         await self.actor.press(self.label("phone.share"))
