@@ -422,32 +422,22 @@ class ClickBookClient:
         """Make a Private call with the session's cookie, renewing the session once if needed."""
         if session.signed_out:
             raise ClickBookSignedOutError(operation, "the session was signed out")
-        async with self._within_deadline(operation):
-            return await self._private_with_renewal(session, operation, params, repeat=repeat)
-
-    async def _private_with_renewal(
-        self,
-        session: Session,
-        operation: Operation,
-        params: Mapping[str, str | Items],
-        *,
-        repeat: Repeat,
-    ) -> Result:
         full_params = {"APIKEY": self._api_key.get_secret_value(), **params}
-        cookie = session.cookie
-        try:
-            return await self._private_attempt(session, operation, full_params, cookie, repeat)
-        except _SessionExpiredError:
-            logger.debug("ClickBook %s: session expired; signing in again", operation)
-        await self._renew(session, operation, expired=cookie)
-        try:
-            return await self._private_attempt(
-                session, operation, full_params, session.cookie, repeat
-            )
-        except _SessionExpiredError:
-            raise ClickBookSignedOutError(
-                operation, "the session expired again right after signing in"
-            ) from None
+        async with self._within_deadline(operation):
+            cookie = session.cookie
+            try:
+                return await self._private_attempt(session, operation, full_params, cookie, repeat)
+            except _SessionExpiredError:
+                logger.debug("ClickBook %s: session expired; signing in again", operation)
+            await self._renew(session, operation, expired=cookie)
+            try:
+                return await self._private_attempt(
+                    session, operation, full_params, session.cookie, repeat
+                )
+            except _SessionExpiredError:
+                raise ClickBookSignedOutError(
+                    operation, "the session expired again right after signing in"
+                ) from None
 
     async def _private_attempt(
         self,
