@@ -27,7 +27,6 @@ from telegram.error import (
     TimedOut,
 )
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
@@ -39,6 +38,7 @@ from telegram.request import BaseRequest
 from bot.clickbook import ClickBookFaultError, ClickBookResponseError, ClickBookTransportError
 from bot.i18n import LANGUAGES, current_translator, negotiate
 from bot.log_privacy import protect_logs
+from bot.ratelimit import FairRateLimiter
 from bot.services import Services
 from bot.staff_services import build_staff_services
 from bot.storage.persistence import SQLitePersistence
@@ -84,7 +84,7 @@ def build_application(
         .post_init(_post_init)
     )
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=TELEGRAM_RETRIES))
+        builder = builder.rate_limiter(FairRateLimiter(max_retries=TELEGRAM_RETRIES))
     if request is not None:
         builder = builder.request(request)
     if updates_request is not None:
