@@ -118,6 +118,8 @@ def test_the_documented_example_file_works_as_a_dotenv(tmp_path: Path) -> None:
     assert settings.signups_per_day == 5
     assert settings.registration_retry_seconds == 30
     assert settings.log_level == "INFO"
+    problems = settings.run_problems()
+    assert [problem.split(":")[0] for problem in problems] == ["CLICKBOT_TELEGRAM_TOKEN"]
 
 
 def test_each_bad_setting_is_one_clear_line() -> None:
