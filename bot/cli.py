@@ -28,6 +28,12 @@ def _parser() -> argparse.ArgumentParser:
         "run", help="run the bot (polling, or a webhook when CLICKBOT_WEBHOOK_URL is set)"
     )
     run.add_argument("--env-file", type=Path, default=Path(".env"), help="default: .env")
+    run.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="serve users from the built-in ClickBook sandbox (same as "
+        "CLICKBOT_CLICKBOOK_SANDBOX=true); accounts made there are not real",
+    )
 
     demo = commands.add_parser(
         "demo", help="the whole bot in the terminal: no token, no account, no network"
@@ -134,14 +140,18 @@ def _run(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(f"clickbot: {problem}", file=sys.stderr)  # noqa: T201
         return 2
-    from bot.runner import configure_logging, run_production
+    if args.sandbox:
+        settings = settings.model_copy(update={"clickbook_sandbox": True})
+    problems = settings.run_problems()
+    for problem in problems:
+        print(f"clickbot: {problem}", file=sys.stderr)  # noqa: T201
+    if problems:
+        return 2
+    from bot.runner import StartupError, configure_logging, run_production
 
     configure_logging(settings.log_level)
-    if settings.telegram_token is None:
-        print(  # noqa: T201
-            "clickbot: CLICKBOT_TELEGRAM_TOKEN: required to run the bot "
-            "(try `clickbot demo` to use it without one)",
-            file=sys.stderr,
-        )
-        return 2
-    return run_production(settings)
+    try:
+        return run_production(settings)
+    except StartupError as error:
+        print(f"clickbot: {error}", file=sys.stderr)  # noqa: T201
+        return 1

@@ -6,12 +6,14 @@ import time, and secrets are ``SecretStr`` so that they never show up in a ``rep
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -26,6 +28,8 @@ DEFAULT_CLICKBOOK_AUTH_URL = "https://www.clickbook.net/auth/auth.nsf/LoginOK"
 DEFAULT_CLICKBOOK_LOGOUT_URL = "https://www.clickbook.net/names.nsf"
 WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 """What Telegram accepts as a webhook ``secret_token``."""
+WEBHOOK_SECRET_MIN_LENGTH = 32
+"""Shorter secrets are refused: the secret is the webhook's only authentication."""
 
 
 class SettingsError(Exception):
@@ -50,7 +54,9 @@ class Settings(BaseModel):
     webhook_secret: SecretStr | None = None
 
     clickbook_url: str | None = None
-    """The SOAP services' base; ``None`` means "run against the built-in sandbox"."""
+    """The SOAP services' base; ``None`` means the built-in sandbox, if that is asked for."""
+    clickbook_sandbox: bool = False
+    """``clickbot run`` serves users from the built-in sandbox only when this is asked for."""
     clickbook_auth_url: str = DEFAULT_CLICKBOOK_AUTH_URL
     clickbook_logout_url: str = DEFAULT_CLICKBOOK_LOGOUT_URL
     clickbook_api_key: SecretStr = SecretStr("")
@@ -99,14 +105,27 @@ class Settings(BaseModel):
     @field_validator("webhook_secret")
     @classmethod
     def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+        if value is None:
+            return value
+        secret = value.get_secret_value()
+        if not WEBHOOK_SECRET.fullmatch(secret):
             raise ValueError(
                 "must be 1 to 256 of the characters A-Z a-z 0-9 _ - (Telegram's rule)"
+            )
+        if len(secret) < WEBHOOK_SECRET_MIN_LENGTH:
+            raise ValueError(
+                f"must be at least {WEBHOOK_SECRET_MIN_LENGTH} characters (make one with "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
             )
         return value
 
     @field_validator(
-        "telegram_api_url", "clickbook_url", "clickbook_auth_url", "terms_url", "webhook_url"
+        "telegram_api_url",
+        "clickbook_url",
+        "clickbook_auth_url",
+        "clickbook_logout_url",
+        "terms_url",
+        "webhook_url",
     )
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
@@ -114,10 +133,43 @@ class Settings(BaseModel):
             raise ValueError(f"not an http(s) URL: {value!r}")
         return value
 
+    @field_validator("clickbook_url", "clickbook_auth_url", "clickbook_logout_url")
+    @classmethod
+    def _encrypted_unless_loopback(cls, value: str | None) -> str | None:
+        # The API key, staff passwords and session cookies travel to these URLs.
+        if value is not None and value.lower().startswith("http://") and not is_loopback(value):
+            raise ValueError(
+                "plain http:// is refused except on loopback (127.0.0.0/8, ::1, localhost): "
+                "the API key and staff passwords would travel in clear; use https://"
+            )
+        return value
+
     @property
     def uses_sandbox(self) -> bool:
         """True when no ClickBook URL is configured and the built-in sandbox stands in."""
         return self.clickbook_url is None
+
+    def run_problems(self) -> list[str]:
+        """Return what keeps ``clickbot run`` from serving real users, one line per setting."""
+        problems = []
+        if self.telegram_token is None:
+            problems.append(
+                f"{PREFIX}TELEGRAM_TOKEN: required to run the bot "
+                "(try `clickbot demo` to use it without one)"
+            )
+        if self.clickbook_url is None and not self.clickbook_sandbox:
+            problems.append(
+                f"{PREFIX}CLICKBOOK_URL: required to run the bot; to serve users from the "
+                f"built-in sandbox instead, set {PREFIX}CLICKBOOK_SANDBOX=true or pass --sandbox"
+            )
+        if self.clickbook_url is not None and self.clickbook_sandbox:
+            problems.append(
+                f"{PREFIX}CLICKBOOK_SANDBOX: cannot be used with {PREFIX}CLICKBOOK_URL; "
+                "choose the real ClickBook or the sandbox"
+            )
+        if self.webhook_url is not None and self.webhook_secret is None:
+            problems.append(f"{PREFIX}WEBHOOK_SECRET: required with {PREFIX}WEBHOOK_URL")
+        return problems
 
     @property
     def webhook_mode(self) -> bool:
@@ -157,6 +209,17 @@ class Settings(BaseModel):
         if problems:
             raise SettingsError(problems)
         return settings
+
+
+def is_loopback(url: str) -> bool:
+    """Tell whether ``url``'s host is this machine (127.0.0.0/8, ::1 or ``localhost``)."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _one_line_per_setting(error: ValidationError) -> list[str]:

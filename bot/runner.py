@@ -3,8 +3,10 @@
 The lifecycle is driven by hand rather than with ``Application.run_polling`` so that the
 SQLite store and the ClickBook client live on the same event loop as the bot and are closed
 after it: initialize → start polling or the webhook → start → wait for SIGINT/SIGTERM → stop
-in reverse order. One process only: PTB's conversation state cannot be shared between
-processes.
+in reverse order. The webhook is the project's own server (:mod:`bot.webhook`), not PTB's.
+A failure to start (the database, the token, Telegram unreachable, the webhook's port) is a
+``StartupError`` whose message is one line naming the setting. One process only: PTB's
+conversation state cannot be shared between processes.
 """
 
 from __future__ import annotations
@@ -13,21 +15,29 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 from telegram import Update
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application
 from telegram.request import BaseRequest
 
 from bot.app import build_application
 from bot.clickbook import ClickBookClient
+from bot.clickbook.health import AnswerClock
 from bot.clock import utc_now
 from bot.config import Settings
 from bot.i18n import load_catalogs
 from bot.services import Services
 from bot.storage import Store
+from bot.storage.errors import StorageError
+from bot.webhook import AppServer, HealthCheck, webhook_app
 
 log = logging.getLogger(__name__)
 
@@ -49,30 +59,45 @@ def configure_logging(level: str) -> None:
         logging.getLogger(name).setLevel(max(floor, logging.getLevelName(level)))
 
 
+CLICKBOOK_HEALTHY_WITHIN = 300.0
+"""Seconds ClickBook may go unanswering, while asked, before ``/healthz`` reports it."""
+STORE_CHECK_SECONDS = 5.0
+"""How long ``/healthz`` waits for the store's trivial query."""
+
+
+class StartupError(Exception):
+    """Raised when the bot cannot start; the message is one line naming the setting to fix."""
+
+
 @asynccontextmanager
-async def clickbook_for(settings: Settings) -> AsyncIterator[ClickBookClient]:
-    """Connect to ClickBook, or to the built-in sandbox when no ClickBook URL is configured."""
-    if not settings.uses_sandbox:
-        assert settings.clickbook_url is not None
+async def clickbook_for(settings: Settings) -> AsyncIterator[tuple[ClickBookClient, AnswerClock]]:
+    """Connect to ClickBook, or to the built-in sandbox when it was asked for.
+
+    Also yield the clock of ClickBook's answers that ``/healthz`` reads.
+    """
+    if settings.clickbook_url is not None:
+        answers = AnswerClock(httpx.AsyncHTTPTransport())
         async with ClickBookClient(
             api_url=settings.clickbook_url,
             auth_url=settings.clickbook_auth_url,
             logout_url=settings.clickbook_logout_url,
             api_key=settings.clickbook_api_key,
             deadline=settings.clickbook_deadline_seconds,
+            transport=answers,
         ) as client:
-            yield client
+            yield client, answers
         return
     from bot.sandbox.clickbook import SandboxConfig, SandboxTransport, create_app, sandbox_urls
 
     config = SandboxConfig()
     urls = sandbox_urls("http://clickbook.sandbox")
+    answers = AnswerClock(SandboxTransport(create_app(config)))
     log.warning(
-        "NO CLICKBOOK URL CONFIGURED: running against the built-in ClickBook SANDBOX. "
-        "Accounts created now are not real. Set CLICKBOT_CLICKBOOK_URL for production."
+        "CLICKBOOK SANDBOX, as asked: accounts created now are not real. "
+        "Set CLICKBOT_CLICKBOOK_URL (and drop CLICKBOT_CLICKBOOK_SANDBOX) for production."
     )
     async with (
-        httpx.AsyncClient(transport=SandboxTransport(create_app(config))) as http,
+        httpx.AsyncClient(transport=answers) as http,
         ClickBookClient(
             api_url=urls.api_url,
             auth_url=urls.auth_url,
@@ -82,7 +107,7 @@ async def clickbook_for(settings: Settings) -> AsyncIterator[ClickBookClient]:
             deadline=settings.clickbook_deadline_seconds,
         ) as client,
     ):
-        yield client
+        yield client, answers
 
 
 async def serve_bot(
@@ -92,12 +117,16 @@ async def serve_bot(
     request: BaseRequest | None = None,
     updates_request: BaseRequest | None = None,
 ) -> None:
-    """Run the bot until ``stop`` is set; the requests are injectable for black-box tests."""
+    """Run the bot until ``stop`` is set; the requests are injectable for black-box tests.
+
+    Raise ``StartupError`` if the store, Telegram or the webhook's port refuse to start.
+    """
     if settings.telegram_token is None:
         raise ValueError("a Telegram token is required")
-    store = await Store.open(settings.database)
+    token = settings.telegram_token.get_secret_value()
+    store = await _open_store(settings.database)
     try:
-        async with clickbook_for(settings) as client:
+        async with clickbook_for(settings) as (client, answers):
             services = Services(
                 settings=settings,
                 store=store,
@@ -106,52 +135,137 @@ async def serve_bot(
                 clock=utc_now,
             )
             application = build_application(
-                services,
-                token=settings.telegram_token.get_secret_value(),
-                request=request,
-                updates_request=updates_request,
+                services, token=token, request=request, updates_request=updates_request
             )
-            async with application:
+            try:
+                await application.initialize()
+            except TelegramError as error:
+                await application.shutdown()  # as PTB's own ``async with application`` does
+                raise StartupError(_telegram_problem(error, token)) from None
+            try:
                 if application.post_init is not None:  # run_polling would call it; we must too
                     await application.post_init(application)
-                updater = application.updater
-                assert updater is not None
-                if settings.webhook_mode:
-                    assert settings.webhook_url is not None
-                    secret = (
-                        settings.webhook_secret.get_secret_value()
-                        if settings.webhook_secret
-                        else None
-                    )
-                    await updater.start_webhook(
-                        listen=settings.webhook_listen,
-                        port=settings.webhook_port,
-                        url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-                        webhook_url=settings.webhook_url,
-                        secret_token=secret,
-                        allowed_updates=Update.ALL_TYPES,
-                    )
-                    log.info(
-                        "receiving updates by webhook on %s:%s",
-                        settings.webhook_listen,
-                        settings.webhook_port,
-                    )
-                else:
-                    await updater.start_polling(allowed_updates=Update.ALL_TYPES)
-                    log.info("receiving updates by long polling")
-                await application.start()
-                await stop.wait()
-                await updater.stop()
-                await application.stop()
+                stop_receiving = await _receive_updates(application, settings, store, answers)
+                try:
+                    await application.start()
+                    await stop.wait()
+                finally:
+                    await stop_receiving()
+                    if application.running:
+                        await application.stop()
+            finally:
+                await application.shutdown()
     finally:
         await store.close()
 
 
+async def _open_store(path: Path) -> Store:
+    """Open the store, or raise StartupError naming CLICKBOT_DATABASE."""
+    try:
+        return await Store.open(path)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+    except (sqlite3.Error, StorageError) as error:
+        reason = str(error)
+    raise StartupError(f"CLICKBOT_DATABASE: cannot open the database at {path} ({reason})")
+
+
+async def _receive_updates(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    settings: Settings,
+    store: Store,
+    answers: AnswerClock,
+) -> Callable[[], Awaitable[None]]:
+    """Start long polling or the webhook server; return what stops it."""
+    token = application.bot.token
+    if not settings.webhook_mode:
+        updater = application.updater
+        assert updater is not None
+        try:
+            await updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        except TelegramError as error:
+            raise StartupError(_telegram_problem(error, token)) from None
+        log.info("receiving updates by long polling")
+        return updater.stop
+
+    # PTB's Updater stays unused: its tornado server reads whole bodies before the secret.
+    if settings.webhook_url is None or settings.webhook_secret is None:
+        raise ValueError("a webhook needs its URL and secret")
+    secret = settings.webhook_secret.get_secret_value()
+    app = webhook_app(
+        path=urlsplit(settings.webhook_url).path or "/",
+        secret=secret,
+        bot=application.bot,
+        updates=application.update_queue,
+        health=health_check(store, answers),
+    )
+    server = AppServer(app, host=settings.webhook_listen, port=settings.webhook_port)
+    try:
+        await server.start()
+    except OSError as error:
+        raise StartupError(
+            f"CLICKBOT_WEBHOOK_PORT: cannot listen on {settings.webhook_listen}:"
+            f"{settings.webhook_port} ({error.strerror or type(error).__name__})"
+        ) from None
+    try:
+        await application.bot.set_webhook(
+            settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+        )
+    except TelegramError as error:
+        await server.stop()
+        raise StartupError(
+            _telegram_problem(error, token, refused="CLICKBOT_WEBHOOK_URL")
+        ) from None
+    log.info(
+        "receiving updates by webhook on %s:%s", settings.webhook_listen, settings.webhook_port
+    )
+    return server.stop
+
+
+def health_check(store: Store, answers: AnswerClock) -> HealthCheck:
+    """Return ``/healthz``'s check: the store answers a trivial query, and ClickBook answers."""
+
+    async def check() -> dict[str, bool]:
+        return {
+            "store": await _store_answers(store),
+            "clickbook": answers.healthy(CLICKBOOK_HEALTHY_WITHIN),
+        }
+
+    return check
+
+
+async def _store_answers(store: Store) -> bool:
+    """Tell whether the store answers a trivial query in time."""
+    try:
+        async with asyncio.timeout(STORE_CHECK_SECONDS):
+            await store.schema_version()
+    except Exception:
+        log.warning("healthz: the store did not answer", exc_info=True)
+        return False
+    return True
+
+
+def _telegram_problem(
+    error: TelegramError, token: str, *, refused: str = "CLICKBOT_TELEGRAM_TOKEN"
+) -> str:
+    """Describe a Telegram failure at start-up in one line, naming the setting, never the token.
+
+    ``refused`` names the setting Telegram turned down when it answered with an error.
+    """
+    # PTB's InvalidToken message quotes the token; the others might quote a URL holding it.
+    reason = error.message.replace(token, "<token>").splitlines()[0] if error.message else ""
+    if isinstance(error, InvalidToken):
+        return "CLICKBOT_TELEGRAM_TOKEN: Telegram refused the token (check it with @BotFather)"
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        return f"CLICKBOT_TELEGRAM_API_URL: could not reach Telegram ({reason})"
+    return f"{refused}: Telegram refused it ({reason})"
+
+
 def run_production(settings: Settings) -> int:
-    """Run until SIGINT or SIGTERM; return the process exit code."""
-    if settings.webhook_url is not None and settings.webhook_secret is None:
-        log.error("CLICKBOT_WEBHOOK_SECRET: required with CLICKBOT_WEBHOOK_URL")
-        return 2
+    """Run until SIGINT or SIGTERM; return the process exit code.
+
+    Raise ``StartupError`` (one line, naming the setting) if the bot cannot start.
+    """
 
     async def main() -> None:
         stop = asyncio.Event()

@@ -131,3 +131,37 @@ async def test_scripted_demo_runs_the_whole_staff_loop(tmp_path: Path) -> None:
     assert "Invitation emailed to ann@example.com" in text
     assert "Ann Lee accepted your invitation" in text
     assert "sandbox-staff-1" not in text.split("Bea Brown: sandbox-staff-1")[1]
+
+
+@pytest.mark.parametrize(
+    ("argv", "environ", "refused"),
+    [
+        (["--sandbox"], {}, []),
+        ([], {"CLICKBOT_CLICKBOOK_SANDBOX": "true"}, []),
+        ([], {}, ["CLICKBOT_CLICKBOOK_URL"]),
+        (
+            ["--sandbox"],
+            {"CLICKBOT_CLICKBOOK_URL": "https://clickbook.example/wsapi/latest/"},
+            ["CLICKBOT_CLICKBOOK_SANDBOX"],
+        ),
+    ],
+    ids=["flag", "setting", "neither", "sandbox-and-url"],
+)
+def test_run_serves_from_the_sandbox_only_when_asked(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    environ: dict[str, str],
+    refused: list[str],
+) -> None:
+    for name in list(os.environ):
+        if name.startswith("CLICKBOT_"):
+            monkeypatch.delenv(name)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    # No token either, so `run` stops before starting anything; the token line is always there.
+    assert main(["run", "--env-file", str(tmp_path / "missing.env"), *argv]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    named = [line.removeprefix("clickbot: ").split(":")[0] for line in lines]
+    assert named == ["CLICKBOT_TELEGRAM_TOKEN", *refused]

@@ -1,20 +1,26 @@
-"""``clickbot run`` as a black box: the real entrypoint (polling and webhook) with the emulator."""
+"""``clickbot run`` as a black box: the real entrypoint (polling and webhook) with the emulator,
+and ``python -m bot run`` failing to start: one line naming the setting, never the token."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import sys
 from pathlib import Path
 
 import httpx
+import pytest
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.runner import serve_bot
 from bot.sandbox.telegram import TelegramEmulator
+from bot.webhook import MAX_BODY_BYTES, AppServer
 
 TOKEN = "4242:RUNNER-TEST"  # noqa: S105 - the emulator's
 WAIT = 10.0
+SECRET = "s3cret-token_1-long-enough-for-the-rule"  # noqa: S105
 
 
 def free_port() -> int:
@@ -62,7 +68,7 @@ async def test_webhook_receives_updates_with_the_secret(tmp_path: Path) -> None:
         ann = emulator.user(first_name="Ann", last_name="Lee", language_code="en")
         stop = asyncio.Event()
         settings = settings_for(
-            tmp_path, webhook_url=url, webhook_port=port, webhook_secret="s3cret-token_1"
+            tmp_path, webhook_url=url, webhook_port=port, webhook_secret=SECRET
         )
         run = asyncio.create_task(
             serve_bot(
@@ -80,6 +86,102 @@ async def test_webhook_receives_updates_with_the_secret(tmp_path: Path) -> None:
             assert "ClickBook" in ann.last.text
             refused = await pusher.post(url, json={"update_id": 1}, headers={})
             assert refused.status_code == 403
+            secret = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+            too_big = await pusher.post(url, content=b" " * (MAX_BODY_BYTES + 1), headers=secret)
+            assert too_big.status_code == 413
+            health = await pusher.get(f"http://127.0.0.1:{port}/healthz")
+            assert (health.status_code, health.json()["status"]) == (200, "ok")
         finally:
             stop.set()
             await asyncio.wait_for(run, WAIT)
+
+
+async def _run_clickbot(tmp_path: Path, **settings: str) -> tuple[int, str]:
+    """Run ``python -m bot run`` with only these settings; return its exit code and stderr."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("CLICKBOT_")}
+    env |= {f"CLICKBOT_{name.upper()}": value for name, value in settings.items()}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--env-file", str(tmp_path / "none.env"),
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode is not None
+    return process.returncode, stderr.decode()
+
+
+def _assert_one_line_naming(stderr: str, setting: str, token: str) -> str:
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith(f"clickbot: {setting}: "), stderr
+    assert "Traceback" not in stderr
+    assert token not in stderr
+    assert token.split(":")[1] not in stderr
+    return last
+
+
+async def test_a_token_telegram_refuses_ends_in_one_line(tmp_path: Path) -> None:
+    emulator = TelegramEmulator(token=TOKEN)
+    server = AppServer(emulator.app, host="127.0.0.1", port=0)
+    await server.start()
+    try:
+        code, stderr = await _run_clickbot(
+            tmp_path,
+            telegram_token="4242:WRONG-TOKEN-SECRET-PART",
+            telegram_api_url=f"http://127.0.0.1:{server.port}",
+            clickbook_sandbox="true",
+            database=str(tmp_path / "bot.db"),
+        )
+    finally:
+        await server.stop()
+    assert code == 1
+    _assert_one_line_naming(stderr, "CLICKBOT_TELEGRAM_TOKEN", "4242:WRONG-TOKEN-SECRET-PART")
+    assert emulator.calls_to("getMe"), "Telegram was asked"
+
+
+@pytest.mark.parametrize(
+    ("directory", "setting"),
+    [(".", "CLICKBOT_TELEGRAM_API_URL"), ("no-such-directory", "CLICKBOT_DATABASE")],
+    ids=["telegram-unreachable", "database-unopenable"],
+)
+async def test_a_failure_to_start_ends_in_one_line(
+    tmp_path: Path, directory: str, setting: str
+) -> None:
+    code, stderr = await _run_clickbot(
+        tmp_path,
+        telegram_token=TOKEN,
+        telegram_api_url=f"http://127.0.0.1:{free_port()}",  # nothing listens there
+        clickbook_sandbox="true",
+        database=str(tmp_path / directory / "bot.db"),
+    )
+    assert code == 1
+    line = _assert_one_line_naming(stderr, setting, TOKEN)
+    assert directory in line or setting != "CLICKBOT_DATABASE"
+
+
+async def test_without_a_clickbook_url_the_sandbox_must_be_asked_for(tmp_path: Path) -> None:
+    code, stderr = await _run_clickbot(
+        tmp_path, telegram_token=TOKEN, database=str(tmp_path / "bot.db")
+    )
+    assert code == 2
+    line = _assert_one_line_naming(stderr, "CLICKBOT_CLICKBOOK_URL", TOKEN)
+    assert "CLICKBOT_CLICKBOOK_SANDBOX=true" in line
+    assert "--sandbox" in line
+    assert not (tmp_path / "bot.db").exists(), "refused before anything started"
+
+
+@pytest.mark.parametrize(
+    ("setting", "url"),
+    [
+        ("clickbook_url", "http://clickbook.example/wsapi/latest/"),
+        ("clickbook_auth_url", "http://www.clickbook.example/auth/auth.nsf/LoginOK"),
+        ("clickbook_logout_url", "http://127.0.0.1.example/names.nsf"),
+    ],
+)
+async def test_plain_http_to_clickbook_is_refused_off_loopback(
+    tmp_path: Path, setting: str, url: str
+) -> None:
+    urls = {"clickbook_url": "https://clickbook.example/wsapi/latest/", setting: url}
+    code, stderr = await _run_clickbot(tmp_path, telegram_token=TOKEN, **urls)
+    assert code == 2
+    line = _assert_one_line_naming(stderr, f"CLICKBOT_{setting.upper()}", TOKEN)
+    assert "http://" in line
+    assert "loopback" in line

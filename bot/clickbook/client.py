@@ -21,6 +21,7 @@ import json
 import logging
 import random as random_module
 import secrets
+import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -591,6 +592,7 @@ class ClickBookClient:
     ) -> tuple[httpx.Response, bytes]:
         """Send ``request`` and read at most ``MAX_BODY_BYTES``; map httpx's errors."""
         self._ensure_open()
+        request.headers["Accept-Encoding"] = "identity"
         try:
             response = await self._http.send(request, stream=True)
             try:
@@ -634,27 +636,73 @@ def _new_http_client(
 
 
 async def _read_bounded(operation: str, response: httpx.Response) -> bytes:
-    """Read the (decoded) body, refusing more than ``MAX_BODY_BYTES``."""
+    """Read the body, refusing more than ``MAX_BODY_BYTES`` read or decompressed.
+
+    We ask for identity encoding; a server that compresses anyway is decompressed here, a
+    bounded step at a time, because httpx's decoders inflate each chunk whole: a 200 kB gzip
+    answer can become 200 MB before any limit is checked.
+    """
     limit = wire.MAX_BODY_BYTES
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
+        raise _too_large(operation, response, f"response of {declared} bytes exceeds")
+    if response.is_stream_consumed:  # built whole in this process (a mock transport)
+        _check_size(operation, response, response.content)
+        return response.content
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoding not in _WBITS:
         raise ClickBookResponseError(
             operation,
-            f"response of {declared} bytes exceeds the {limit}-byte limit",
+            f"unsupported content encoding {encoding[:20]!r}",
             http_status=response.status_code,
         )
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise ClickBookResponseError(
-                operation,
-                f"response exceeds the {limit}-byte limit",
-                http_status=response.status_code,
-            )
-        chunks.append(chunk)
-    return b"".join(chunks)
+    inflate = None if _WBITS[encoding] is None else zlib.decompressobj(_WBITS[encoding])
+    body = bytearray()
+    raw_size = 0
+    async for raw in response.aiter_raw():
+        raw_size += len(raw)
+        if raw_size > limit:
+            raise _too_large(operation, response, "response exceeds")
+        if inflate is None:
+            body += raw
+        else:
+            pending = raw
+            while pending and len(body) <= limit:
+                try:
+                    body += inflate.decompress(pending, limit + 1 - len(body))
+                except zlib.error:
+                    raise ClickBookResponseError(
+                        operation,
+                        f"the {encoding} answer does not decompress",
+                        http_status=response.status_code,
+                    ) from None
+                pending = inflate.unconsumed_tail
+        _check_size(operation, response, body)
+    return bytes(body)
+
+
+_WBITS: Final[dict[str, int | None]] = {
+    "identity": None,
+    "gzip": 16 + zlib.MAX_WBITS,
+    "x-gzip": 16 + zlib.MAX_WBITS,
+    "deflate": zlib.MAX_WBITS,
+}
+"""Content encodings we decode, with their zlib window bits (None: not compressed)."""
+
+
+def _check_size(operation: str, response: httpx.Response, body: bytes | bytearray) -> None:
+    """Raise the response error if ``body`` is past ``MAX_BODY_BYTES``."""
+    if len(body) > wire.MAX_BODY_BYTES:
+        raise _too_large(operation, response, "response exceeds")
+
+
+def _too_large(operation: str, response: httpx.Response, what: str) -> ClickBookResponseError:
+    """Return the error for an answer past ``MAX_BODY_BYTES``."""
+    return ClickBookResponseError(
+        operation,
+        f"{what} the {wire.MAX_BODY_BYTES}-byte limit",
+        http_status=response.status_code,
+    )
 
 
 def _media_type(response: httpx.Response) -> str:

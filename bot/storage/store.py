@@ -8,13 +8,15 @@ Open it once at start-up and share it::
     finally:
         await store.close()
 
-What ``open`` does: connect in autocommit mode, turn on ``foreign_keys``, switch the file
-to WAL (readers never block the writer and a crash cannot leave a half-written
-transaction) with ``synchronous = NORMAL`` (in WAL mode this never corrupts the database; a
-power cut, not a crash of the process, may lose the last transactions; it saves an fsync per
-statement, which is most of a form step's cost), set a ``busy_timeout`` for the odd second
-connection (an operator's ``sqlite3`` shell), and apply pending migrations
-(``bot.storage.migrations``).
+What ``open`` does: create the file readable by its owner only (0600; SQLite gives the
+``-wal`` and ``-shm`` files the database's mode, and the umask is 077 while it opens, so
+they follow; a file left more open by an older version is tightened), connect in autocommit
+mode, turn on ``foreign_keys``, switch the file to WAL (readers never block the writer and a
+crash cannot leave a half-written transaction) with ``synchronous = NORMAL`` (in WAL mode
+this never corrupts the database; a power cut, not a crash of the process, may lose the last
+transactions; it saves an fsync per statement, which is most of a form step's cost), set a
+``busy_timeout`` for the odd second connection (an operator's ``sqlite3`` shell), and apply
+pending migrations (``bot.storage.migrations``).
 
 Conventions, binding for every method:
 
@@ -57,6 +59,7 @@ Method groups (each documented in its module):
 from __future__ import annotations
 
 import logging
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Self
@@ -79,6 +82,8 @@ MEMORY = ":memory:"
 """Pass as ``path`` for a throw-away in-memory database."""
 
 _BUSY_TIMEOUT_MS = 5000
+_PRIVATE_FILE = 0o600
+_SIDECARS = ("-wal", "-shm", "-journal")
 
 
 class Store(
@@ -94,12 +99,24 @@ class Store(
     @classmethod
     async def open(cls, path: str | Path) -> Self:
         """Connect to (or create) the database at ``path``, migrated to the current schema."""
+        on_disk = str(path) != MEMORY
+        if on_disk:
+            _make_private(Path(path))
+        # The database may hold personal data and staff sessions; backups read the host's disk.
+        umask = os.umask(0o077)
+        try:
+            return await cls._connect(path, on_disk=on_disk)
+        finally:
+            os.umask(umask)
+
+    @classmethod
+    async def _connect(cls, path: str | Path, *, on_disk: bool) -> Self:
         conn = await aiosqlite.connect(path, isolation_level=None)
         try:
             conn.row_factory = aiosqlite.Row
             await conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
             await conn.execute("PRAGMA foreign_keys = ON")
-            if str(path) != MEMORY:
+            if on_disk:
                 await _enable_wal(conn)
                 await conn.execute("PRAGMA synchronous = NORMAL")
             version = await migrate(conn, MIGRATIONS)
@@ -125,6 +142,19 @@ class Store(
                 "DELETE FROM signin_failures WHERE failed_at < ?", (cutoff,)
             )
         return signups + signins
+
+
+def _make_private(path: Path) -> None:
+    """Create ``path`` with mode 0600 if missing; take group and other access from it and its
+    journal files if present (they may be left from before this rule)."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, _PRIVATE_FILE))
+    for name in (path, *(path.with_name(path.name + suffix) for suffix in _SIDECARS)):
+        try:
+            mode = name.stat().st_mode & 0o777
+        except FileNotFoundError:
+            continue
+        if mode & 0o077:
+            os.chmod(name, mode & 0o700)
 
 
 async def _enable_wal(conn: aiosqlite.Connection) -> None:

@@ -21,7 +21,7 @@ API_KEY = "api-key-do-not-leak-42"
 SECRETS = {
     "CLICKBOT_TELEGRAM_TOKEN": TOKEN,
     "CLICKBOT_CLICKBOOK_API_KEY": API_KEY,
-    "CLICKBOT_WEBHOOK_SECRET": "hook_secret-77",
+    "CLICKBOT_WEBHOOK_SECRET": "hook_secret-77-and-long-enough-for-the-rule",
     "CLICKBOT_SECRET_KEY": "fernet-key-do-not-leak",
 }
 
@@ -118,6 +118,8 @@ def test_the_documented_example_file_works_as_a_dotenv(tmp_path: Path) -> None:
     assert settings.signups_per_day == 5
     assert settings.registration_retry_seconds == 30
     assert settings.log_level == "INFO"
+    problems = settings.run_problems()
+    assert [problem.split(":")[0] for problem in problems] == ["CLICKBOT_TELEGRAM_TOKEN"]
 
 
 def test_each_bad_setting_is_one_clear_line() -> None:
@@ -164,7 +166,9 @@ def test_each_bad_setting_is_one_clear_line() -> None:
         assert secret not in str(caught.value)
 
 
-@pytest.mark.parametrize("secret", ["has space", "x" * 257, "naïve", "semi;colon"])
+@pytest.mark.parametrize(
+    "secret", ["has space", "x" * 257, "naïve", "semi;colon", "x" * 31, "Zq9"]
+)
 def test_bad_webhook_secret_is_reported_without_echoing_it(secret: str) -> None:
     with pytest.raises(SettingsError) as caught:
         Settings.from_env({"CLICKBOT_WEBHOOK_SECRET": secret})

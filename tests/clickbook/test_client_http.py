@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+import tracemalloc
+import zlib
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -99,6 +102,58 @@ async def test_a_streamed_oversized_body_is_cut_off(
         with pytest.raises(ClickBookResponseError, match="exceeds"):
             await client.process_registration("STUB-1")
     assert len(sent) < 64
+
+
+def _gzip_bomb(inflated_mib: int) -> bytes:
+    """Return a gzip stream of zeros: about 1 kB for each MiB it inflates to."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = bytes(1 << 20)
+    return b"".join(compressor.compress(block) for _ in range(inflated_mib)) + compressor.flush()
+
+
+def _streamed(body: bytes, consumed: list[int], chunk: int = 16384) -> httpx.Response:
+    """Serve ``body`` gzip-encoded in network-sized chunks, recording each chunk read."""
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), chunk):
+            consumed.append(len(body[start : start + chunk]))
+            yield body[start : start + chunk]
+
+    headers = {"content-type": "text/xml", "content-encoding": "gzip"}
+    return httpx.Response(200, content=chunks(), headers=headers)
+
+
+async def test_a_gzip_bomb_is_refused_before_it_inflates(
+    make_client: Callable[..., ClickBookClient],
+) -> None:
+    bomb = _gzip_bomb(64)
+    consumed: list[int] = []
+    transport, seen = _serving(_streamed(bomb, consumed))
+    tracemalloc.start()
+    try:
+        async with make_client(transport=transport) as client:
+            with pytest.raises(ClickBookResponseError, match="exceeds"):
+                await client.process_registration("STUB-1")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(bomb) < 100_000
+    assert peak < 4 * MAX_BODY_BYTES, f"{peak} bytes allocated while reading"
+    assert sum(consumed) <= 2 * 16384, "read stops at the first chunk past the limit"
+    assert seen[0].headers["accept-encoding"] == "identity"
+
+
+async def test_a_compressed_answer_is_still_read_and_a_corrupt_one_refused(
+    make_client: Callable[..., ClickBookClient],
+) -> None:
+    packed = gzip.compress(TIMEZONES.read_bytes())
+    corrupt = packed[:20] + bytes(len(packed) - 20)
+    transport, _ = _serving(_streamed(packed, []), _streamed(corrupt, []))
+    async with make_client(transport=transport) as client:
+        assert await client.get_timezones()
+    async with make_client(transport=transport) as client:
+        with pytest.raises(ClickBookResponseError, match="does not decompress"):
+            await client.get_timezones()
 
 
 def _login_answer(

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
+import stat
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,6 +31,47 @@ async def test_file_store_uses_wal_and_foreign_keys(store: Store, db_path: Path)
     assert await store.schema_version() == SCHEMA_VERSION
     await store.set_language(1, "en")
     assert db_path.with_name(f"{db_path.name}-wal").exists()  # noqa: ASYNC240
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The umask most hosts run services with: new files readable by everyone."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def _modes(db_path: Path) -> dict[str, str]:
+    names = [db_path.name, f"{db_path.name}-wal", f"{db_path.name}-shm"]
+    return {name: oct(stat.S_IMODE((db_path.parent / name).stat().st_mode)) for name in names}
+
+
+@pytest.mark.usefixtures("usual_umask")
+async def test_database_and_its_wal_and_shm_files_are_private(tmp_path: Path) -> None:
+    db_path = tmp_path / "private.db"
+    store = await Store.open(db_path)
+    try:
+        await store.set_language(1, "en")
+        assert _modes(db_path) == dict.fromkeys(_modes(db_path), "0o600")
+        assert os.umask(0o022) == 0o022, "the umask is given back after opening"
+    finally:
+        await store.close()
+
+
+@pytest.mark.usefixtures("usual_umask")
+async def test_a_database_left_readable_by_others_is_made_private(tmp_path: Path) -> None:
+    db_path = tmp_path / "old.db"
+    store = await Store.open(db_path)
+    await store.set_language(1, "en")
+    await store.close()
+    db_path.chmod(0o644)
+
+    reopened = await Store.open(db_path)
+    try:
+        await reopened.set_language(2, "de")
+        assert _modes(db_path) == dict.fromkeys(_modes(db_path), "0o600")
+    finally:
+        await reopened.close()
 
 
 async def test_memory_store_works_and_forgets_on_close() -> None:
