@@ -76,12 +76,12 @@ class CallbackData:
 
     @classmethod
     def decode(cls, data: str | None) -> CallbackData | None:
-        """Parse callback data; ``None`` for anything that is not ours."""
-        if not data:
+        """Parse callback data; ``None`` for anything that is not ours (forged data included)."""
+        if not data or len(data) > CALLBACK_DATA_LIMIT:
             return None
         flow, sep1, rest = data.partition(":")
         nonce, sep2, action = rest.partition(":")
-        if not (sep1 and sep2 and flow and action):
+        if not (sep1 and sep2 and flow and action and nonce.isascii() and nonce.isdecimal()):
             return None
         return cls(flow, nonce, action)
 

@@ -21,6 +21,7 @@ from bot.domain.zones import (
 )
 from bot.i18n import Translator, escape
 from bot.ui import Button, Screen
+from conversations.callback_args import country_code, number
 from conversations.fields import PHONE_REGION
 from conversations.form import Answer, Field, FormSession, Invalid, Outcome, Redisplay
 
@@ -55,6 +56,11 @@ class CountryField(Field):
 
     def title(self, t: Translator) -> str:
         return t.plain("field.country")
+
+    def is_answered(self, session: FormSession) -> bool:
+        # A draft written before callback data was checked may hold a forged code: ask again.
+        stored = session.fields.get(self.key)
+        return isinstance(stored, str) and country_code(stored) is not None
 
     def display(self, session: FormSession) -> str:
         return escape(country_name(session.fields[self.key], session.t.language))
@@ -92,11 +98,13 @@ class CountryField(Field):
 
     async def on_action(self, session: FormSession, action: str) -> Outcome | None:
         kind, _, argument = action.partition(".")
-        if kind == "c" and len(argument) == 2 and argument.isalpha():
-            return Answer(argument.upper())
-        if kind == "pg" and argument.isdigit():
+        code = country_code(argument) if kind == "c" else None
+        if code is not None:
+            return Answer(code)
+        page = number(argument) if kind == "pg" else None
+        if page is not None:
             await session.set_scratch(COUNTRY_DECLINED, True)
-            return Redisplay(self._page(session, int(argument)))
+            return Redisplay(self._page(session, page))
         return None
 
 
@@ -193,12 +201,14 @@ class TimeZoneField(Field):
     async def on_action(self, session: FormSession, action: str) -> Outcome | None:
         kind, _, argument = action.partition(".")
         zones = list(await self.zones())
-        if kind == "z" and argument.isdigit() and int(argument) < len(zones):
-            await session.set_scratch(ZONE_CANDIDATE, int(argument))
-            return Redisplay(self._confirm(session, zones[int(argument)]))
-        if kind == "pg" and argument.isdigit():
+        chosen = number(argument, below=len(zones)) if kind == "z" else None
+        if chosen is not None:
+            await session.set_scratch(ZONE_CANDIDATE, chosen)
+            return Redisplay(self._confirm(session, zones[chosen]))
+        page = number(argument) if kind == "pg" else None
+        if page is not None:
             buttons = [Button(zone.label, f"z.{index}") for index, zone in enumerate(zones)]
-            rows, _ = page_rows(buttons, int(argument), session.t, per_row=1)
+            rows, _ = page_rows(buttons, page, session.t, per_row=1)
             return Redisplay(Screen(session.t("timezone.page"), rows=rows))
         candidate = session.scratch(ZONE_CANDIDATE)
         if action == "again":

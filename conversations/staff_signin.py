@@ -96,11 +96,13 @@ class SignInFlow:
 
     async def on_email(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
         """Store the email in the draft and ask for the password."""
+        message = update.message
+        if message is None:
+            # An edited message: the answer was taken (or refused) when it was sent.
+            return SignInStep.EMAIL
         if await self.gate.admit(update, context, needs_key=True) is None:
             return ConversationHandler.END
-        message = update.message
         user = update.effective_user
-        assert message is not None
         assert user is not None
         t = current_translator.get()
         if not message.text:
@@ -158,7 +160,9 @@ class SignInFlow:
     async def on_password(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
         """Delete the password message at once, sign in, and store the session encrypted."""
         message = update.message
-        assert message is not None
+        if message is None:
+            # An edited message: a password typed into it was read (or refused) when sent.
+            return SignInStep.PASSWORD
         password = SecretStr(message.text or "")
         if message.text:
             await delete_quietly(message)
