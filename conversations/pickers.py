@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from bot.clickbook.timezones import TimeZone
+from bot.domain import looks_like_password
 from bot.domain.countries import all_countries, country_name, search_countries
 from bot.domain.zones import (
     ZoneChoice,
@@ -51,6 +52,13 @@ def page_rows(
     return rows, page
 
 
+def no_match(t: Translator, picker: str, text: str) -> str:
+    """Say a search found nothing, quoting the search unless it could be a password."""
+    if looks_like_password(text):
+        return t(f"{picker}.no_match_unquoted")
+    return t(f"{picker}.no_match", query=text[:60])
+
+
 class CountryField(Field):
     """The customer's country, stored as an ISO 3166 code; shown in the user's language."""
 
@@ -88,7 +96,7 @@ class CountryField(Field):
         t = session.t
         matches = search_countries(text, t.language, limit=PAGE_SIZE)
         if not matches:
-            return Invalid(t("country.no_match", query=text[:60]))
+            return Invalid(no_match(t, "country", text))
         rows = [[Button(country.name, f"c.{country.code}")] for country in matches]
         rows.append([Button(t.plain("country.other"), "pg.0")])
         return Redisplay(Screen(t("country.results"), rows=rows))
@@ -190,7 +198,7 @@ class TimeZoneField(Field):
         zones = list(await self.zones())
         matches = search_zone_choices(zones, text, session.now, limit=PAGE_SIZE, locale=t.language)
         if not matches:
-            return Invalid(t("timezone.no_match", query=text[:60]))
+            return Invalid(no_match(t, "timezone", text))
         rows = [[self._button(zones, choice, session)] for choice in matches]
         rows.append([Button(t.plain("timezone.all"), "pg.0")])
         return Redisplay(Screen(t("timezone.results"), rows=rows))

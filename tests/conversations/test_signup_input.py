@@ -111,11 +111,11 @@ async def test_a_refused_answer_is_explained_and_the_question_asked_again(
     ("step", "typed", "key"),
     [
         ("country", "Atlantis", "country.no_match"),
-        ("country", "<b>x</b>", "country.no_match"),
-        ("country", "</VALUE></FIELD>", "country.no_match"),
+        ("country", "<b>x</b> y", "country.no_match"),
+        ("country", "</VALUE> </FIELD>", "country.no_match"),
         ("timezone", "Atlantis", "timezone.no_match"),
         ("timezone", "<i>Sydney</i> & co", "timezone.no_match"),
-        ("timezone", "GMT+25", "timezone.no_match"),
+        ("timezone", "GMT +25", "timezone.no_match"),
     ],
 )
 async def test_a_search_without_results_echoes_the_query_as_text(
@@ -128,6 +128,29 @@ async def test_a_search_without_results_echoes_the_query_as_text(
 
     ann.assert_sees(key, query=typed)
     assert typed in ann.actor.last.text
+    ann.assert_asks(step)
+    assert await ann.draft_answers() == before
+
+
+@pytest.mark.parametrize(
+    ("step", "typed"),
+    [
+        ("timezone", "Str0ng-Passw0rd!"),
+        ("timezone", "GMT+25"),
+        ("country", "Str0ng-Passw0rd!"),
+        ("country", "p@ssw0rd-2024"),
+    ],
+)
+async def test_a_search_that_could_be_a_password_is_not_quoted(
+    world: World, step: str, typed: str
+) -> None:
+    ann = await at_step(world, step)
+    before = await ann.draft_answers()
+
+    await ann.send(typed)
+
+    ann.assert_sees(f"{step}.no_match_unquoted")
+    assert not [m for m in ann.actor.bot_messages if typed in (m.text or "")]
     ann.assert_asks(step)
     assert await ann.draft_answers() == before
 

@@ -159,6 +159,16 @@ class Customer:
         await self.tap("summary.confirm")
 
 
+CANT_DELETE = "Bad Request: message can't be deleted for everyone"
+
+
+def refuse_next_delete(world: World) -> None:
+    """Make Telegram refuse the bot's next deleteMessage, as it does past 48 hours."""
+    world.emulator.fail_next(
+        "deleteMessage", status=400, retry_after=None, description=CANT_DELETE
+    )
+
+
 def bot_problems(world: World) -> list[str]:
     """List what went wrong on the bot's side.
 
