@@ -48,9 +48,11 @@ REFUSALS = [
     ("first_name", "B" * 5000, error("name.too_long", max=100)),
     ("first_name", "Bob 😀", error("name.invalid_characters", characters="😀")),
     ("first_name", "Bo\x07b", error("name.invalid_characters", characters="\x07")),
-    ("first_name", "Bob\x1b[31m", error("name.invalid_characters", characters="\x1b[")),
-    ("first_name", "<b>x</b>", error("name.invalid_characters", characters="<>/")),
-    ("last_name", "</VALUE></FIELD>", error("name.invalid_characters", characters="</>")),
+    ("first_name", "Bob \x1b[31m", error("name.invalid_characters", characters="\x1b[")),
+    ("first_name", "<b>x</b> y", error("name.invalid_characters", characters="<>/")),
+    ("last_name", "</VALUE> </FIELD>", error("name.invalid_characters", characters="</>")),
+    ("first_name", "Str0ng-Passw0rd!", error("name.invalid_characters_unquoted")),
+    ("last_name", "p@ssw0rd-2024", error("name.invalid_characters_unquoted")),
     ("last_name", "Lee & Co", error("name.invalid_characters", characters="&")),
     ("last_name", "L" * 101, error("name.too_long", max=100)),
     ("last_name", "-", error("name.no_letter")),
@@ -304,7 +306,7 @@ async def test_user_text_is_escaped_on_every_screen_that_echoes_it(world: World)
     await ann.start()
     ann.answers.update(first_name="D'Arcy", last_name="O'Neil-Smith")
 
-    await ann.send("<b>D'Arcy</b>")
+    await ann.send("<b>D'Arcy</b> Lee")
     ann.assert_sees("error.name.invalid_characters", characters="<>/")
     assert "but not <>/." in ann.actor.last.text
     await ann.fill_to("email")
