@@ -44,6 +44,7 @@ from bot.staff_services import build_staff_services
 from bot.storage.persistence import SQLitePersistence
 from bot.updates import PerUserUpdateProcessor
 from conversations.common import CommonCommands
+from conversations.private_only import private_only_handler
 from conversations.signup import SignupFlow
 from conversations.staff import StaffFeature
 
@@ -94,6 +95,7 @@ def build_application(
 
     signup = SignupFlow(services)
     staff = StaffFeature(build_staff_services(services))
+    application.add_handler(private_only_handler(), group=-3)
     application.add_handler(staff.owner_menu_handler(), group=-2)
     application.add_handler(TypeHandler(Update, _language_for(services)), group=-1)
     # Staff first: the /start staff_<token> deep link and the staff conversation must see their

@@ -76,12 +76,12 @@ class CallbackData:
 
     @classmethod
     def decode(cls, data: str | None) -> CallbackData | None:
-        """Parse callback data; ``None`` for anything that is not ours."""
-        if not data:
+        """Parse callback data; ``None`` for anything that is not ours (forged data included)."""
+        if not data or len(data) > CALLBACK_DATA_LIMIT:
             return None
         flow, sep1, rest = data.partition(":")
         nonce, sep2, action = rest.partition(":")
-        if not (sep1 and sep2 and flow and action):
+        if not (sep1 and sep2 and flow and action and nonce.isascii() and nonce.isdecimal()):
             return None
         return cls(flow, nonce, action)
 
@@ -131,12 +131,17 @@ async def answer_quietly(query: CallbackQuery | None, text: str | None = None) -
         log.info("could not answer a callback query: %s", error)
 
 
-async def delete_quietly(message: Message) -> None:
-    """Delete a message the user sent with a password in it; a refusal is only logged."""
+async def delete_quietly(message: Message) -> bool:
+    """Delete a message the user sent with a password in it; ``False`` if Telegram refused.
+
+    A refusal is logged, never raised: the caller tells the user to delete it themselves.
+    """
     try:
         await message.delete()
     except TelegramError as error:
         log.warning("could not delete a password message: %s", error)
+        return False
+    return True
 
 
 async def show_typing(bot: ExtBot, chat_id: int) -> None:  # type: ignore[type-arg]

@@ -7,6 +7,8 @@ database would be worth stealing.
 
 from __future__ import annotations
 
+import hmac
+
 from pydantic import SecretStr
 
 
@@ -30,3 +32,11 @@ class PasswordVault:
 
     def __repr__(self) -> str:
         return f"PasswordVault({len(self._passwords)} held)"
+
+    def matches(self, flow: str, user_id: int, text: str) -> bool:
+        """Tell whether ``text`` is the password kept for ``user_id`` in ``flow``."""
+        kept = self._passwords.get((flow, user_id))
+        if kept is None:
+            return False
+        wanted = kept.get_secret_value().encode("utf-8", "surrogatepass")
+        return hmac.compare_digest(wanted, text.encode("utf-8", "surrogatepass"))

@@ -1,4 +1,4 @@
-"""Commands every user has: /language, /help and /cancel outside a form."""
+"""Commands every user has: /language, /help; and the answer to a button nobody handles."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot.i18n import LANGUAGES, current_translator
 from bot.services import Services
 from bot.ui import Button, CallbackData, Screen, ScreenRenderer, answer_quietly, show
+from conversations.staff_access import unknown_command
 
 FLOW = "lg"
 NATIVE_NAMES = {"en": "English", "es": "Español", "de": "Deutsch", "ru": "Русский"}
@@ -71,4 +72,6 @@ class CommonCommands:
             CommandHandler("language", self.language),
             CallbackQueryHandler(self.choose, pattern=f"^{FLOW}:"),
             CommandHandler("help", self.help),
+            # Last: a tap whose data no flow claims (forged, or from a retired flow).
+            CallbackQueryHandler(unknown_command),
         ]

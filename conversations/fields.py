@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from telegram import Contact, KeyboardButton
 
-from bot.domain import FieldError, parse_email, parse_name, parse_phone, suggest_email_fix
+from bot.domain import (
+    FieldError,
+    looks_like_password,
+    parse_email,
+    parse_name,
+    parse_phone,
+    suggest_email_fix,
+)
 from bot.i18n import Translator, escape
 from bot.ui import Button, Screen
 from conversations.form import Answer, Field, FormSession, Invalid, Outcome, Redisplay
@@ -54,6 +61,9 @@ class NameField(Field):
         try:
             return Answer(parse_name(text))
         except FieldError as error:
+            if error.code == "name.invalid_characters" and looks_like_password(text):
+                # Even the offending characters would tell part of a password.
+                error = FieldError("name.invalid_characters_unquoted")
             return Invalid(error_message(session.t, error))
 
     async def on_action(self, session: FormSession, action: str) -> Outcome | None:

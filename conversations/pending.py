@@ -32,6 +32,8 @@ from bot.invites import CheckOutcome
 from bot.staff_services import StaffServices
 from bot.storage import Invite
 from bot.ui import Button, CallbackData, Screen, ScreenRenderer, answer_quietly, show
+from conversations.callback_args import number as parse_number
+from conversations.callback_args import record_id
 from conversations.staff_access import PRIVATE, StaffGate, ago
 
 log = logging.getLogger(__name__)
@@ -107,7 +109,7 @@ class PendingInvites:
         t = current_translator.get()
         viewer = query.from_user.id
         data = CallbackData.decode(query.data)
-        action, invite_id, page = _parse(data.action if data else "")
+        action, invite_id, page = parse_action(data.action if data else "")
         chat_id = query.message.chat.id if query.message else viewer
         edit = query.message if isinstance(query.message, Message) else None
         renderer = ScreenRenderer(FLOW, "0")
@@ -157,15 +159,11 @@ class PendingInvites:
         ]
 
 
-def _parse(action: str) -> tuple[str, int, int]:
-    """Split ``c.<invite id>.<page>`` into its parts (0 for anything missing)."""
+def parse_action(action: str) -> tuple[str, int, int]:
+    """Split ``c.<invite id>.<page>`` into its parts (0 for anything missing or malformed)."""
     kind, _, rest = action.partition(".")
     invite_id, _, page = rest.partition(".")
-    return (
-        kind,
-        int(invite_id) if invite_id.isdigit() else 0,
-        int(page) if page.isdigit() else 0,
-    )
+    return kind, record_id(invite_id) or 0, parse_number(page) or 0
 
 
 def _invite_line(t: Translator, number: int, invite: Invite) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from bot.clickbook.timezones import TimeZone
+from bot.domain import looks_like_password
 from bot.domain.countries import all_countries, country_name, search_countries
 from bot.domain.zones import (
     ZoneChoice,
@@ -21,6 +22,7 @@ from bot.domain.zones import (
 )
 from bot.i18n import Translator, escape
 from bot.ui import Button, Screen
+from conversations.callback_args import country_code, number
 from conversations.fields import PHONE_REGION
 from conversations.form import Answer, Field, FormSession, Invalid, Outcome, Redisplay
 
@@ -50,11 +52,23 @@ def page_rows(
     return rows, page
 
 
+def no_match(t: Translator, picker: str, text: str) -> str:
+    """Say a search found nothing, quoting the search unless it could be a password."""
+    if looks_like_password(text):
+        return t(f"{picker}.no_match_unquoted")
+    return t(f"{picker}.no_match", query=text[:60])
+
+
 class CountryField(Field):
     """The customer's country, stored as an ISO 3166 code; shown in the user's language."""
 
     def title(self, t: Translator) -> str:
         return t.plain("field.country")
+
+    def is_answered(self, session: FormSession) -> bool:
+        # A draft written before callback data was checked may hold a forged code: ask again.
+        stored = session.fields.get(self.key)
+        return isinstance(stored, str) and country_code(stored) is not None
 
     def display(self, session: FormSession) -> str:
         return escape(country_name(session.fields[self.key], session.t.language))
@@ -82,7 +96,7 @@ class CountryField(Field):
         t = session.t
         matches = search_countries(text, t.language, limit=PAGE_SIZE)
         if not matches:
-            return Invalid(t("country.no_match", query=text[:60]))
+            return Invalid(no_match(t, "country", text))
         rows = [[Button(country.name, f"c.{country.code}")] for country in matches]
         rows.append([Button(t.plain("country.other"), "pg.0")])
         return Redisplay(Screen(t("country.results"), rows=rows))
@@ -92,11 +106,13 @@ class CountryField(Field):
 
     async def on_action(self, session: FormSession, action: str) -> Outcome | None:
         kind, _, argument = action.partition(".")
-        if kind == "c" and len(argument) == 2 and argument.isalpha():
-            return Answer(argument.upper())
-        if kind == "pg" and argument.isdigit():
+        code = country_code(argument) if kind == "c" else None
+        if code is not None:
+            return Answer(code)
+        page = number(argument) if kind == "pg" else None
+        if page is not None:
             await session.set_scratch(COUNTRY_DECLINED, True)
-            return Redisplay(self._page(session, int(argument)))
+            return Redisplay(self._page(session, page))
         return None
 
 
@@ -182,7 +198,7 @@ class TimeZoneField(Field):
         zones = list(await self.zones())
         matches = search_zone_choices(zones, text, session.now, limit=PAGE_SIZE, locale=t.language)
         if not matches:
-            return Invalid(t("timezone.no_match", query=text[:60]))
+            return Invalid(no_match(t, "timezone", text))
         rows = [[self._button(zones, choice, session)] for choice in matches]
         rows.append([Button(t.plain("timezone.all"), "pg.0")])
         return Redisplay(Screen(t("timezone.results"), rows=rows))
@@ -193,12 +209,14 @@ class TimeZoneField(Field):
     async def on_action(self, session: FormSession, action: str) -> Outcome | None:
         kind, _, argument = action.partition(".")
         zones = list(await self.zones())
-        if kind == "z" and argument.isdigit() and int(argument) < len(zones):
-            await session.set_scratch(ZONE_CANDIDATE, int(argument))
-            return Redisplay(self._confirm(session, zones[int(argument)]))
-        if kind == "pg" and argument.isdigit():
+        chosen = number(argument, below=len(zones)) if kind == "z" else None
+        if chosen is not None:
+            await session.set_scratch(ZONE_CANDIDATE, chosen)
+            return Redisplay(self._confirm(session, zones[chosen]))
+        page = number(argument) if kind == "pg" else None
+        if page is not None:
             buttons = [Button(zone.label, f"z.{index}") for index, zone in enumerate(zones)]
-            rows, _ = page_rows(buttons, int(argument), session.t, per_row=1)
+            rows, _ = page_rows(buttons, page, session.t, per_row=1)
             return Redisplay(Screen(session.t("timezone.page"), rows=rows))
         candidate = session.scratch(ZONE_CANDIDATE)
         if action == "again":

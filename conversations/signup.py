@@ -62,13 +62,15 @@ from conversations.form import (
 )
 from conversations.pickers import CountryField, TimeZoneField
 from conversations.progress import DelayedProgress
-from conversations.staff_access import NOT_OUR_COMMAND
+from conversations.staff_access import NOT_OUR_COMMAND, unknown_command
 
 log = logging.getLogger(__name__)
 
 FLOW = "su"
 UNCERTAIN_EMAIL = "uncertain_email"
 """Scratch: the email of a submission whose answer never came (its stub may exist)."""
+KEPT_MESSAGE = "kept_message"
+"""Scratch: Telegram refused to delete the message read at the password step."""
 
 
 class Step(StrEnum):
@@ -112,12 +114,17 @@ class PasswordField(Field):
         return Screen(text)
 
     async def on_text(self, session: FormSession, text: str) -> FieldOutcome:
+        t = session.t
+        # The message was deleted before this is called; say so only if it really was.
+        kept = bool(session.scratch(KEPT_MESSAGE))
+        warning = "\n\n" + t("password.not_deleted") if kept else ""
         try:
             password = check_password(text)
         except FieldError as error:
-            return Invalid(error_message(session.t, error))
+            return Invalid(error_message(t, error) + warning)
         self.services.vault.put(FLOW, session.user.id, SecretStr(password))
-        return Answer(True, notice=session.t("password.saved"))
+        notice = t("password.received") + warning if kept else t("password.saved")
+        return Answer(True, notice=notice)
 
 
 class TermsField(Field):
@@ -252,6 +259,8 @@ class SignupFlow:
         user = update.effective_user
         assert user is not None
         if update.edited_message is not None:
+            if self._is_password(update.edited_message):
+                await delete_quietly(update.edited_message)
             return await self.on_edit(update, context)
         registration = await self.services.store.get_registration(user.id)
         if registration is not None and registration.state != "failed":
@@ -278,9 +287,52 @@ class SignupFlow:
         current = session.current()
         message = update.message
         if getattr(current, "sensitive", False) and message is not None and message.text:
-            await delete_quietly(message)
+            deleted = await delete_quietly(message)
+            await session.set_scratch(KEPT_MESSAGE, None if deleted else True)
+        elif message is not None and self._is_password(message):
+            return await self._refuse_password(context, session, message)
         ended = await self.engine.handle(update, context.bot, session)
         return ConversationHandler.END if ended else self._state(session)
+
+    def _is_password(self, message: Message) -> bool:
+        """Tell whether the message is the password the vault holds for its sender."""
+        user = message.from_user
+        return bool(
+            message.text
+            and user is not None
+            and self.services.vault.matches(FLOW, user.id, message.text)
+        )
+
+    async def _refuse_password(
+        self, context: ContextTypes.DEFAULT_TYPE, session: FormSession, message: Message
+    ) -> Step:
+        """Delete the password typed at a step that does not ask for it, and ask again."""
+        t = session.t
+        if await delete_quietly(message):
+            notice = t("password.elsewhere_deleted")
+        else:
+            notice = t("password.elsewhere") + "\n\n" + t("password.not_deleted")
+        await self.engine.render(context.bot, session, notice=notice)
+        return self._state(session)
+
+    async def on_command_text(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE
+    ) -> Step | int | None:
+        """Read a "command" the bot does not have as the password, where it may be one.
+
+        A password may start with "/". At the password step (also when a restart lost the
+        conversation state, which the draft still knows) it is read and deleted; typed where
+        the vault's password is no answer, it is deleted too. Otherwise it is an unknown
+        command, answered as such.
+        """
+        message = update.message
+        assert message is not None
+        session = await self._session(update)
+        current = session.current() if session.fields else None
+        if getattr(current, "sensitive", False) or self._is_password(message):
+            return await self.on_update(update, context)
+        await unknown_command(update, context)
+        return None
 
     async def on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Step | int:
         """Explain, inside a sign-up, that editing a sent message changes no answer."""
@@ -465,11 +517,10 @@ class SignupFlow:
                 entry_points=[
                     CommandHandler("start", self.start, filters.ChatType.PRIVATE),
                     *routed,
+                    # An entry point, so it works when a restart lost the conversation state.
+                    MessageHandler(NOT_OUR_COMMAND, self.on_command_text),
                 ],
-                states={
-                    **{step: list(routed) for step in Step},
-                    Step.PASSWORD: [*routed, MessageHandler(NOT_OUR_COMMAND, self.on_update)],
-                },
+                states={step: list(routed) for step in Step},
                 fallbacks=[
                     CommandHandler("start", self.start),
                     CommandHandler("cancel", self.cancel),

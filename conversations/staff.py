@@ -126,6 +126,19 @@ class StaffFeature:
             return await self.signin.on_email(update, context)
         return await self.invite.on_update(update, context)
 
+    async def resume_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+        """Read a "command" the bot does not have as the open sign-in's answer, state lost.
+
+        A password may start with "/": after a restart lost the conversation state it must
+        still be read and deleted, not answered as an unknown command and left in the chat.
+        """
+        user = update.effective_user
+        assert user is not None
+        if await self.staff.services.store.get_draft(user.id, staff_signin.FLOW) is not None:
+            return await self.resume(update, context)
+        await unknown_command(update, context)
+        return None
+
     async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         """Leave the staff form on /cancel; an invitation's draft is kept for /invite."""
         user = update.effective_user
@@ -181,6 +194,10 @@ class StaffFeature:
                     signin_button,
                     invite_input[0],
                     MessageHandler(anything & self.active.filter, track(self.resume)),
+                    MessageHandler(
+                        NOT_OUR_COMMAND & PRIVATE & self.active.filter,
+                        track(self.resume_command),
+                    ),
                 ],
                 states=states,
                 fallbacks=[*commands, CommandHandler("cancel", track(self.cancel), PRIVATE)],

@@ -32,6 +32,7 @@ from bot.i18n import Translator, current_translator
 from bot.staff import JoinOutcome, Role, token_from_payload
 from bot.staff_services import StaffServices
 from bot.ui import Button, CallbackData, Screen, ScreenRenderer, answer_quietly, show
+from conversations.callback_args import record_id
 
 log = logging.getLogger(__name__)
 
@@ -297,14 +298,15 @@ class StaffAccess:
         chat_id = query.message.chat.id if query.message else query.from_user.id
         edit = query.message if query.message else None
         renderer = ScreenRenderer(FLOW, "0")
-        if action == "r" and argument.isdigit():
+        member_id = record_id(argument)
+        if action == "r" and member_id is not None:
             await answer_quietly(query)
-            name = await self.staff.directory.display_name(int(argument))
+            name = await self.staff.directory.display_name(member_id)
             screen = Screen(
                 t("staff.remove.confirm", name=name),
                 rows=[
                     [
-                        Button(t.plain("staff.remove.yes"), f"rc.{argument}"),
+                        Button(t.plain("staff.remove.yes"), f"rc.{member_id}"),
                         Button(t.plain("staff.remove.no"), "list"),
                     ]
                 ],
@@ -312,8 +314,8 @@ class StaffAccess:
             await show(context.bot, chat_id, screen, renderer, edit=edit)  # type: ignore[arg-type]
             return
         notice = None
-        if action == "rc" and argument.isdigit():
-            removed_id = int(argument)
+        if action == "rc" and member_id is not None:
+            removed_id = member_id
             name = await self.staff.directory.display_name(removed_id)
             if await self.staff.directory.remove(removed_id):
                 self.staff.sessions.forget(removed_id)

@@ -96,11 +96,13 @@ class SignInFlow:
 
     async def on_email(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
         """Store the email in the draft and ask for the password."""
+        message = update.message
+        if message is None:
+            # An edited message: the answer was taken (or refused) when it was sent.
+            return SignInStep.EMAIL
         if await self.gate.admit(update, context, needs_key=True) is None:
             return ConversationHandler.END
-        message = update.message
         user = update.effective_user
-        assert message is not None
         assert user is not None
         t = current_translator.get()
         if not message.text:
@@ -109,11 +111,13 @@ class SignInFlow:
         try:
             email = parse_email(message.text)
         except FieldError as error:
-            refusal = error_message(t, error)
-            if "@" not in message.text:
-                # Typed one step early, a password would otherwise stay in the chat.
-                await delete_quietly(message)
-                refusal = t("signin.not_an_email_deleted")
+            # Whatever is not an address may be the password typed one step early (and a
+            # password may well hold an "@"): it must not stay in the chat.
+            deleted = await delete_quietly(message)
+            refusal = error_message(t, error) + "\n\n"
+            refusal += t(
+                "signin.not_an_email_deleted" if deleted else "signin.not_an_email_not_deleted"
+            )
             await self._ask(context, message.chat_id, refusal + "\n\n" + t("signin.email_prompt"))
             return SignInStep.EMAIL
         await self.staff.services.store.set_draft_field(
@@ -158,23 +162,26 @@ class SignInFlow:
     async def on_password(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
         """Delete the password message at once, sign in, and store the session encrypted."""
         message = update.message
-        assert message is not None
+        if message is None:
+            # An edited message: a password typed into it was read (or refused) when sent.
+            return SignInStep.PASSWORD
         password = SecretStr(message.text or "")
-        if message.text:
-            await delete_quietly(message)
+        deleted = not message.text or await delete_quietly(message)
         if await self.gate.admit(update, context, needs_key=True) is None:
             return ConversationHandler.END
         user = update.effective_user
         assert user is not None
         t = current_translator.get()
+        # Telegram refused to delete it: every answer below says so and asks the user to.
+        kept = "" if deleted else "\n\n" + t("password.not_deleted")
         store = self.staff.services.store
         draft = await store.get_draft(user.id, FLOW)
         email = draft.fields.get(EMAIL_KEY) if draft else None
         if not email:
-            await self._ask(context, message.chat_id, t("signin.email_prompt"))
+            await self._ask(context, message.chat_id, t("signin.email_prompt") + kept)
             return SignInStep.EMAIL
         if not password.get_secret_value().strip():
-            await self._ask_password(context, message.chat_id, email)
+            await self._ask_password(context, message.chat_id, email, kept.strip() or None)
             return SignInStep.PASSWORD
         await show_typing(context.bot, message.chat_id)
         result = await self.staff.sessions.sign_in(user.id, email, password)
@@ -189,14 +196,14 @@ class SignInFlow:
                 text += "\n\n" + t("signin.invite_waiting")
             else:
                 text += "\n\n" + t("signin.next")
-            await context.bot.send_message(message.chat_id, text)
+            await context.bot.send_message(message.chat_id, text + kept)
             return ConversationHandler.END
         if outcome is SignInOutcome.WRONG and result.attempts_left > 0:
-            notice = t("signin.wrong", attempts=result.attempts_left)
+            notice = t("signin.wrong", attempts=result.attempts_left) + kept
             await self._ask_password(context, message.chat_id, email, notice)
             return SignInStep.PASSWORD
         if outcome is SignInOutcome.UNAVAILABLE:
-            notice = t("signin.unavailable")
+            notice = t("signin.unavailable") + kept
             await self._ask_password(context, message.chat_id, email, notice)
             return SignInStep.PASSWORD
         if outcome in (SignInOutcome.LIMITED, SignInOutcome.WRONG):
@@ -215,7 +222,7 @@ class SignInFlow:
         else:
             text = t(f"staff.off.{self.staff.key_state.value}")
         await store.delete_draft(user.id, FLOW)
-        await context.bot.send_message(message.chat_id, text)
+        await context.bot.send_message(message.chat_id, text + kept)
         return ConversationHandler.END
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:

@@ -8,13 +8,14 @@ turns into a localized message.
 from bot.domain.emails import parse_email, suggest_email_fix
 from bot.domain.errors import FieldError
 from bot.domain.names import parse_name
-from bot.domain.passwords import check_password
+from bot.domain.passwords import check_password, looks_like_password
 from bot.domain.phones import ParsedPhone, parse_contact_phone, parse_phone
 
 __all__ = [
     "FieldError",
     "ParsedPhone",
     "check_password",
+    "looks_like_password",
     "parse_contact_phone",
     "parse_email",
     "parse_name",

@@ -48,9 +48,11 @@ REFUSALS = [
     ("first_name", "B" * 5000, error("name.too_long", max=100)),
     ("first_name", "Bob 😀", error("name.invalid_characters", characters="😀")),
     ("first_name", "Bo\x07b", error("name.invalid_characters", characters="\x07")),
-    ("first_name", "Bob\x1b[31m", error("name.invalid_characters", characters="\x1b[")),
-    ("first_name", "<b>x</b>", error("name.invalid_characters", characters="<>/")),
-    ("last_name", "</VALUE></FIELD>", error("name.invalid_characters", characters="</>")),
+    ("first_name", "Bob \x1b[31m", error("name.invalid_characters", characters="\x1b[")),
+    ("first_name", "<b>x</b> y", error("name.invalid_characters", characters="<>/")),
+    ("last_name", "</VALUE> </FIELD>", error("name.invalid_characters", characters="</>")),
+    ("first_name", "Str0ng-Passw0rd!", error("name.invalid_characters_unquoted")),
+    ("last_name", "p@ssw0rd-2024", error("name.invalid_characters_unquoted")),
     ("last_name", "Lee & Co", error("name.invalid_characters", characters="&")),
     ("last_name", "L" * 101, error("name.too_long", max=100)),
     ("last_name", "-", error("name.no_letter")),
@@ -111,11 +113,11 @@ async def test_a_refused_answer_is_explained_and_the_question_asked_again(
     ("step", "typed", "key"),
     [
         ("country", "Atlantis", "country.no_match"),
-        ("country", "<b>x</b>", "country.no_match"),
-        ("country", "</VALUE></FIELD>", "country.no_match"),
+        ("country", "<b>x</b> y", "country.no_match"),
+        ("country", "</VALUE> </FIELD>", "country.no_match"),
         ("timezone", "Atlantis", "timezone.no_match"),
         ("timezone", "<i>Sydney</i> & co", "timezone.no_match"),
-        ("timezone", "GMT+25", "timezone.no_match"),
+        ("timezone", "GMT +25", "timezone.no_match"),
     ],
 )
 async def test_a_search_without_results_echoes_the_query_as_text(
@@ -128,6 +130,29 @@ async def test_a_search_without_results_echoes_the_query_as_text(
 
     ann.assert_sees(key, query=typed)
     assert typed in ann.actor.last.text
+    ann.assert_asks(step)
+    assert await ann.draft_answers() == before
+
+
+@pytest.mark.parametrize(
+    ("step", "typed"),
+    [
+        ("timezone", "Str0ng-Passw0rd!"),
+        ("timezone", "GMT+25"),
+        ("country", "Str0ng-Passw0rd!"),
+        ("country", "p@ssw0rd-2024"),
+    ],
+)
+async def test_a_search_that_could_be_a_password_is_not_quoted(
+    world: World, step: str, typed: str
+) -> None:
+    ann = await at_step(world, step)
+    before = await ann.draft_answers()
+
+    await ann.send(typed)
+
+    ann.assert_sees(f"{step}.no_match_unquoted")
+    assert not [m for m in ann.actor.bot_messages if typed in (m.text or "")]
     ann.assert_asks(step)
     assert await ann.draft_answers() == before
 
@@ -281,7 +306,7 @@ async def test_user_text_is_escaped_on_every_screen_that_echoes_it(world: World)
     await ann.start()
     ann.answers.update(first_name="D'Arcy", last_name="O'Neil-Smith")
 
-    await ann.send("<b>D'Arcy</b>")
+    await ann.send("<b>D'Arcy</b> Lee")
     ann.assert_sees("error.name.invalid_characters", characters="<>/")
     assert "but not <>/." in ann.actor.last.text
     await ann.fill_to("email")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.domain import FieldError, check_password
+from bot.domain import FieldError, check_password, looks_like_password
 
 SECRET = "s3cret-Passw0rd"
 
@@ -58,3 +58,33 @@ def test_the_password_never_appears_in_the_error(password: str) -> None:
     shown = " ".join([str(error), repr(error), str(error.args), str(error.params)])
     assert password not in shown
     assert password.strip()[:5] not in shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Str0ng-Passw0rd!", id="strong"),
+        pytest.param("p@ssw0rd-2024", id="symbols-and-digits"),
+        pytest.param("/Secret1234", id="slash"),
+        pytest.param("hunter-two", id="letters-and-a-symbol"),
+        pytest.param("my secret 1", id="spaces-but-valid"),
+        pytest.param("UTC+10", id="offset-search-is-not-quoted-either"),
+    ],
+)
+def test_text_that_could_be_a_password_is_recognised(text: str) -> None:
+    assert looks_like_password(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Sydney", id="one-word"),
+        pytest.param("New York", id="two-words"),
+        pytest.param("Aus", id="short"),
+        pytest.param("+10", id="offset"),
+        pytest.param("Ciudad de México", id="accents"),
+        pytest.param("12345678", id="digits-only"),
+    ],
+)
+def test_ordinary_answers_do_not_look_like_a_password(text: str) -> None:
+    assert not looks_like_password(text)

@@ -8,9 +8,10 @@ import os
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from collections.abc import AsyncIterator, Callable  # noqa: E402
+from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
-from telegram import Bot  # noqa: E402
+from telegram import Bot, Update  # noqa: E402
 from telegram.ext import Application, ApplicationBuilder  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
@@ -77,3 +78,15 @@ def build_app(emulator: TelegramEmulator) -> Callable[..., Application]:
         return app
 
     return build
+
+
+@pytest.fixture
+def received(bot: Bot, emulator: TelegramEmulator) -> list[Update]:
+    """Collect every update the users produce, parsed by PTB."""
+    updates: list[Update] = []
+
+    async def collect(update: dict[str, Any]) -> None:
+        updates.append(Update.de_json(update, bot))
+
+    emulator.deliver_to(collect)
+    return updates

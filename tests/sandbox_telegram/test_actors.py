@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from telegram import (
     Bot,
@@ -16,18 +14,6 @@ from telegram import (
 )
 
 from bot.sandbox.telegram import ActorError, TelegramEmulator, render_message
-
-
-@pytest.fixture
-def received(bot: Bot, emulator: TelegramEmulator) -> list[Update]:
-    """Collect every update the users produce, parsed by PTB."""
-    updates: list[Update] = []
-
-    async def collect(update: dict[str, Any]) -> None:
-        updates.append(Update.de_json(update, bot))
-
-    emulator.deliver_to(collect)
-    return updates
 
 
 def buttons(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:

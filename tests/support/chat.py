@@ -159,6 +159,16 @@ class Customer:
         await self.tap("summary.confirm")
 
 
+CANT_DELETE = "Bad Request: message can't be deleted for everyone"
+
+
+def refuse_next_delete(world: World) -> None:
+    """Make Telegram refuse the bot's next deleteMessage, as it does past 48 hours."""
+    world.emulator.fail_next(
+        "deleteMessage", status=400, retry_after=None, description=CANT_DELETE
+    )
+
+
 def bot_problems(world: World) -> list[str]:
     """List what went wrong on the bot's side.
 
@@ -186,17 +196,21 @@ async def replay_tap(actor: Any, snapshot: ChatMessage, label: str) -> None:
     """
     data = snapshot.callback_data(label)
     assert data is not None, f"{label!r} was not a callback button: {snapshot.buttons}"
+    await tap_with_data(actor, snapshot.message_id, data)
+
+
+async def forged_tap(actor: Any, data: str) -> None:
+    """Tap the newest keyboard with ``data`` of the user's choosing, as a modified client can."""
+    await tap_with_data(actor, actor._keyboard_message(None).message_id, data)
+
+
+async def tap_with_data(actor: Any, message_id: int, data: str) -> None:
+    """Send a callback query from message ``message_id`` carrying ``data``."""
     # The emulator's actors only tap keyboards as they are now, so the query is built the way
-    # UserActor.tap builds it, from the old callback data.
+    # UserActor.tap builds it, with other callback data.
     chat = actor._chat
-    query = actor._store.new_callback(chat, snapshot.message_id, data, actor._now())
-    payload = {
-        "id": query.id,
-        "from": dict(chat.user),
-        "message": actor._store.message_dict(chat.messages[snapshot.message_id]),
-        "chat_instance": f"ci{actor.chat_id}",
-        "data": data,
-    }
+    message = chat.messages[message_id]
+    payload = actor._store.callback_payload(chat, message, data, chat.user, actor._now())
     await actor._hub.publish("callback_query", payload)
 
 

@@ -21,6 +21,7 @@ from bot.sandbox.telegram.clock import ManualClock
 from bot.sandbox.telegram.commands import BotCommand
 from bot.sandbox.telegram.emulator import TelegramEmulator
 from bot.sandbox.telegram.errors import ERRORS
+from bot.sandbox.telegram.groups import Group, GroupMember
 from bot.sandbox.telegram.render import render_message
 from bot.sandbox.telegram.store import CallbackQuery
 from bot.sandbox.telegram.views import ApiCall, ChatMessage
@@ -32,6 +33,8 @@ __all__ = [
     "BotCommand",
     "CallbackQuery",
     "ChatMessage",
+    "Group",
+    "GroupMember",
     "ManualClock",
     "TelegramEmulator",
     "UserActor",

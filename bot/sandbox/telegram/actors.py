@@ -129,7 +129,7 @@ class UserActor:
         """Send a text message (a leading /command gets its bot_command entity)."""
         if not text:
             raise ActorError("Telegram does not send empty messages")
-        return await self._post("text", text=text, html=text, entities=_command_entities(text))
+        return await self._post("text", text=text, html=text, entities=command_entities(text))
 
     async def tap(self, label: str, *, message_id: int | None = None) -> dict[str, Any]:
         """Tap an inline button on the newest keyboard (or on `message_id`)."""
@@ -145,16 +145,9 @@ class UserActor:
             raise ActorError(
                 f"button {button['text']!r} opens {_action_of(button)}, not a callback"
             )
-        query = self._store.new_callback(
-            self._chat, message.message_id, button["callback_data"], self._now()
+        payload = self._store.callback_payload(
+            self._chat, message, button["callback_data"], self._chat.user, self._now()
         )
-        payload = {
-            "id": query.id,
-            "from": dict(self._chat.user),
-            "message": self._store.message_dict(message),
-            "chat_instance": f"ci{self.chat_id}",
-            "data": query.data,
-        }
         self._signal.notify()
         await self._hub.publish("callback_query", payload)
         return payload
@@ -270,7 +263,7 @@ class UserActor:
         if message is None or message.deleted or message.from_bot or message.kind != "text":
             raise ActorError(f"{self.first_name} has no text message {message_id} to edit")
         message.text = message.html = text
-        message.entities = _command_entities(text)
+        message.entities = command_entities(text)
         message.edit_date = int(self._now())
         payload = self._store.message_dict(message)
         self._signal.notify()
@@ -377,7 +370,8 @@ class UserActor:
         return 0
 
 
-def _command_entities(text: str) -> list[dict[str, Any]]:
+def command_entities(text: str) -> list[dict[str, Any]]:
+    """Return the bot_command entity Telegram marks on a text that starts with a command."""
     match = _COMMAND.match(text)
     if match is None:
         return []

@@ -21,8 +21,9 @@ from bot.sandbox.telegram.params import Params
 from bot.sandbox.telegram.store import (
     CALLBACK_ANSWER_WINDOW_SECONDS,
     DELETE_WINDOW_SECONDS,
+    Chat,
     ChatStore,
-    PrivateChat,
+    GroupChat,
     StoredMessage,
 )
 from bot.sandbox.telegram.updates import UpdateHub, WebhookConfig
@@ -172,7 +173,7 @@ class BotApi:
             raise api_error(too_long)
         return formatted, raw
 
-    def _reply_target(self, chat: PrivateChat, params: Params) -> int | None:
+    def _reply_target(self, chat: Chat, params: Params) -> int | None:
         reply = params.decoded("reply_parameters", error="bad_request")
         if isinstance(reply, dict):
             target = reply.get("message_id")
@@ -189,7 +190,7 @@ class BotApi:
             raise api_error("reply_not_found")
         return int(target)
 
-    def _open_chat(self, params: Params) -> PrivateChat:
+    def _open_chat(self, params: Params) -> Chat:
         chat = self.store.chat(params.get("chat_id"))
         if chat.blocked:
             raise api_error("bot_blocked")
@@ -225,7 +226,7 @@ class BotApi:
         self.store.add_message(chat, message)
         return self.store.message_dict(message)
 
-    def _message_to_edit(self, params: Params) -> tuple[PrivateChat, StoredMessage]:
+    def _message_to_edit(self, params: Params) -> tuple[Chat, StoredMessage]:
         if params.get("inline_message_id") is not None:
             raise api_error("inline_message_not_emulated")
         chat = self._open_chat(params)
@@ -277,7 +278,7 @@ class BotApi:
         return self.store.message_dict(message)
 
     async def delete_message(self, params: Params) -> Any:
-        """deleteMessage: the bot's own or, in a private chat, the user's; within 48 h."""
+        """deleteMessage: the bot's own; the user's in a private chat, or as a group's admin."""
         chat = self.store.chat(params.get("chat_id"))
         message_id = params.integer("message_id", error="message_id_missing")
         if message_id is None:
@@ -286,6 +287,8 @@ class BotApi:
         if message is None or message.deleted:
             raise api_error("message_to_delete_not_found")
         if self.now() - message.date > DELETE_WINDOW_SECONDS:
+            raise api_error("message_cant_be_deleted")
+        if isinstance(chat, GroupChat) and not message.from_bot and not chat.bot_is_admin:
             raise api_error("message_cant_be_deleted")
         message.deleted = True
         return True

@@ -14,6 +14,7 @@ from bot.sandbox.telegram.actors import UserActor
 from bot.sandbox.telegram.bot_api import BotApi
 from bot.sandbox.telegram.clock import Clock, read_clock, system_clock
 from bot.sandbox.telegram.commands import BotCommand, CommandMenus, language_key, scope_key
+from bot.sandbox.telegram.groups import Group
 from bot.sandbox.telegram.server import ApiServer
 from bot.sandbox.telegram.store import CallbackQuery, ChatStore
 from bot.sandbox.telegram.updates import ChangeSignal, DeliverCallback, Sleep, UpdateHub
@@ -198,6 +199,13 @@ class TelegramEmulator:
             menus=self._menus,
             signal=self._signal,
             now=self.now,
+        )
+
+    def group(self, title: str = "Group", *, bot_is_admin: bool = False) -> Group:
+        """Create a group with the bot in it; its members write there via `Group.member`."""
+        chat = self._store.add_group(title=title, bot_is_admin=bot_is_admin)
+        return Group(
+            chat=chat, store=self._store, hub=self._hub, signal=self._signal, now=self.now
         )
 
     @property

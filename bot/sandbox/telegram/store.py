@@ -1,4 +1,4 @@
-"""What the emulator remembers: users, their private chats, messages and callback queries."""
+"""What the emulator remembers: users, their private chats, groups, messages, callback queries."""
 
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ class StoredMessage:
     reply_to: int | None = None
     edit_date: int | None = None
     deleted: bool = False
+    sender: dict[str, Any] | None = None
+    """Who wrote a user's message in a group (in a private chat it is the chat's user)."""
 
 
 @dataclass(slots=True)
@@ -49,18 +51,24 @@ class CallbackQuery:
     answer_url: str | None = None
 
 
-@dataclass(slots=True)
-class PrivateChat:
-    """A user and their private chat with the bot."""
+@dataclass(slots=True, kw_only=True)
+class ChatHistory:
+    """What every chat holds: its messages, the reply keyboard up, taps and chat actions."""
 
-    user: dict[str, Any]
-    phone: str | None
     messages: dict[int, StoredMessage] = field(default_factory=dict)
     last_message_id: int = 0
     reply_keyboard: dict[str, Any] | None = None
     blocked: bool = False
     callbacks: list[CallbackQuery] = field(default_factory=list)
     chat_actions: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PrivateChat(ChatHistory):
+    """A user and their private chat with the bot."""
+
+    user: dict[str, Any]
+    phone: str | None
 
     @property
     def id(self) -> int:
@@ -76,14 +84,43 @@ class PrivateChat:
         return chat
 
 
+@dataclass(slots=True)
+class GroupChat(ChatHistory):
+    """A basic group the bot is a member of; its members write there through their actors.
+
+    ``bot_is_admin`` decides what Telegram lets the bot do there: an admin bot receives every
+    message and may delete its members' messages; otherwise privacy mode applies (the bot sees
+    commands, mentions and replies to its own messages only) and it may delete only its own.
+    """
+
+    group_id: int
+    title: str
+    bot_is_admin: bool = False
+
+    @property
+    def id(self) -> int:
+        """Return the group's chat id (negative, as Telegram's group ids are)."""
+        return self.group_id
+
+    def chat_dict(self) -> dict[str, Any]:
+        """Return the Telegram `Chat` object of this group."""
+        return {"id": self.id, "type": "group", "title": self.title}
+
+
+Chat = PrivateChat | GroupChat
+"""Any chat the bot can be in."""
+
+
 class ChatStore:
     """Users, chats, per-chat message ids and callback queries; the emulator's memory."""
 
     def __init__(self, bot_user: dict[str, Any]) -> None:
         self.bot_user = bot_user
         self.chats: dict[int, PrivateChat] = {}
+        self.groups: dict[int, GroupChat] = {}
         self.callbacks: dict[str, CallbackQuery] = {}
         self._user_ids = itertools.count(10_000_001)
+        self._group_ids = itertools.count(-4_000_000_001, -1)
         self._callback_ids = itertools.count(1)
 
     def add_user(
@@ -108,7 +145,13 @@ class ChatStore:
         self.chats[chat.id] = chat
         return chat
 
-    def chat(self, chat_id: Any) -> PrivateChat:
+    def add_group(self, *, title: str, bot_is_admin: bool) -> GroupChat:
+        """Create a group with the bot in it, under a fresh negative id."""
+        group = GroupChat(group_id=next(self._group_ids), title=title, bot_is_admin=bot_is_admin)
+        self.groups[group.id] = group
+        return group
+
+    def chat(self, chat_id: Any) -> Chat:
         """Return the chat for a `chat_id` parameter, or refuse with "chat not found"."""
         if chat_id is None or chat_id == "":
             raise api_error("chat_id_empty")
@@ -116,21 +159,19 @@ class ChatStore:
             key = int(chat_id)
         except (TypeError, ValueError):
             raise api_error("chat_not_found") from None
-        chat = self.chats.get(key)
+        chat = self.chats.get(key) or self.groups.get(key)
         if chat is None:
             raise api_error("chat_not_found")
         return chat
 
-    def add_message(self, chat: PrivateChat, message: StoredMessage) -> StoredMessage:
+    def add_message(self, chat: Chat, message: StoredMessage) -> StoredMessage:
         """Store a new message under the chat's next message id."""
         chat.last_message_id += 1
         message.message_id = chat.last_message_id
         chat.messages[message.message_id] = message
         return message
 
-    def new_callback(
-        self, chat: PrivateChat, message_id: int, data: str, now: float
-    ) -> CallbackQuery:
+    def new_callback(self, chat: Chat, message_id: int, data: str, now: float) -> CallbackQuery:
         """Record a new callback query with a unique id."""
         query = CallbackQuery(
             id=f"{chat.id}{next(self._callback_ids):08d}",
@@ -143,12 +184,32 @@ class ChatStore:
         chat.callbacks.append(query)
         return query
 
+    def callback_payload(
+        self, chat: Chat, message: StoredMessage, data: str, user: dict[str, Any], now: float
+    ) -> dict[str, Any]:
+        """Record ``user``'s tap on ``message`` carrying ``data``; return the CallbackQuery."""
+        query = self.new_callback(chat, message.message_id, data, now)
+        return {
+            "id": query.id,
+            "from": dict(user),
+            "message": self.message_dict(message),
+            "chat_instance": f"ci{chat.id}",
+            "data": query.data,
+        }
+
     def message_dict(self, message: StoredMessage, *, with_reply: bool = True) -> dict[str, Any]:
         """Return the Telegram `Message` object for a stored message."""
-        chat = self.chats[message.chat_id]
+        chat = self.chat(message.chat_id)
+        if message.from_bot:
+            author = self.bot_user
+        elif message.sender is not None:
+            author = message.sender
+        else:
+            assert isinstance(chat, PrivateChat), "a user's group message names its sender"
+            author = chat.user
         result: dict[str, Any] = {
             "message_id": message.message_id,
-            "from": dict(self.bot_user if message.from_bot else chat.user),
+            "from": dict(author),
             "chat": chat.chat_dict(),
             "date": message.date,
         }
