@@ -253,7 +253,7 @@ class SignupFlow:
         if update.edited_message is not None:
             return await self.on_edit(update, context)
         registration = await self.services.store.get_registration(user.id)
-        if registration is not None and registration.state != "failed":
+        if registration is not None and registration.state not in ("failed", "submitting"):
             # Submitted already: the form must not be offered (and sent) a second time.
             if update.callback_query is not None:
                 await answer_quietly(update.callback_query)
@@ -394,7 +394,7 @@ class SignupFlow:
             notice = t("submit.rejected")
         else:
             notice = t(f"submit.{outcome.value}")
-        if outcome == Outcome.UNCERTAIN:
+        if outcome in (Outcome.UNCERTAIN, Outcome.STUB_UNSAVED):
             await session.set_scratch(UNCERTAIN_EMAIL, session.fields.get("email"))
         await self.engine.render(bot, session, edit=progress_message, notice=notice)
         return False

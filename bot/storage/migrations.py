@@ -135,9 +135,40 @@ CREATE INDEX invites_unnotified ON invites (id)
     WHERE status = 'registered' AND notified_at IS NULL;
 """
 
+_WRITE_AHEAD_REGISTRATIONS = """
+CREATE TABLE registrations_v3 (
+    telegram_id      INTEGER PRIMARY KEY,
+    chat_id          INTEGER NOT NULL,
+    stub_id          TEXT UNIQUE,
+    email            TEXT NOT NULL COLLATE NOCASE,
+    full_name        TEXT NOT NULL,
+    language         TEXT NOT NULL,
+    state            TEXT NOT NULL CHECK (state IN
+                     ('submitting', 'stub_created', 'processed', 'active', 'failed')),
+    clickbook_user   TEXT,
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at  TEXT,
+    last_error_code  TEXT,
+    failure_reason   TEXT,
+    user_notified_at TEXT,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL,
+    CHECK (stub_id IS NOT NULL OR state IN ('submitting', 'failed'))
+);
+INSERT INTO registrations_v3 SELECT telegram_id, chat_id, stub_id, email, full_name, language,
+    state, clickbook_user, attempts, next_attempt_at, last_error_code, failure_reason,
+    user_notified_at, created_at, updated_at FROM registrations;
+DROP TABLE registrations;
+ALTER TABLE registrations_v3 RENAME TO registrations;
+CREATE INDEX registrations_by_email ON registrations (email);
+CREATE INDEX registrations_due ON registrations (next_attempt_at)
+    WHERE next_attempt_at IS NOT NULL;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _CUSTOMER_SIGNUP,  # 1: users, drafts, registrations, sign-up limit, PTB state
     _STAFF_AND_INVITES,  # 2: staff, staff links and credentials, invites
+    _WRITE_AHEAD_REGISTRATIONS,  # 3: a "submitting" registration is written before SETUSERFIELDS
 )
 """Migration ``i`` (0-based) brings the schema from version ``i`` to ``i + 1``."""
 

@@ -14,10 +14,11 @@ from typing import Any
 class RegistrationState(StrEnum):
     """Where a customer's ClickBook account creation stands.
 
-    ``stub_created`` → ``processed`` → ``active``; any state but ``active`` may become
-    ``failed`` (for example when the stub expired before it could be processed).
+    ``submitting`` → ``stub_created`` → ``processed`` → ``active``; any state but ``active``
+    may become ``failed`` (for example when the stub expired before it could be processed).
     """
 
+    SUBMITTING = "submitting"  # about to send SETUSERFIELDS, or its StubID was never stored
     STUB_CREATED = "stub_created"  # SETUSERFIELDS returned a StubID; not yet processed
     PROCESSED = "processed"  # PROCESSREGSTUB answered 301: the ClickBook account exists
     ACTIVE = "active"  # the bot signed the customer in
@@ -59,7 +60,8 @@ class Registration:
 
     telegram_id: int
     chat_id: int
-    stub_id: str
+    stub_id: str | None
+    """``None`` while ``submitting`` (and when such a registration failed)."""
     email: str
     full_name: str
     language: str

@@ -24,7 +24,9 @@ async def test_garbled_answer_to_setuserfields_is_an_unknown_outcome_not_a_retry
 
         ann.assert_sees("submit.uncertain")
         assert world.store is not None
-        assert await world.store.get_registration(ann.actor.id) is None
+        unknown = await world.store.get_registration(ann.actor.id)
+        assert unknown is not None
+        assert (unknown.state, unknown.stub_id) == ("submitting", None)
     finally:
         await world.stop()
 

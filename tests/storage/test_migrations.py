@@ -89,3 +89,40 @@ async def test_a_failing_migration_leaves_the_previous_version_untouched(db_path
         assert await _tables(conn) == {"a"}
     finally:
         await conn.close()
+
+
+async def test_a_version_2_database_keeps_its_registrations_and_takes_submitting_ones(
+    db_path: Path,
+) -> None:
+    conn = await _connect(db_path)
+    try:
+        assert await migrate(conn, MIGRATIONS[:2]) == 2
+        await conn.execute(
+            "INSERT INTO registrations (telegram_id, chat_id, stub_id, email, full_name, "
+            "language, state, next_attempt_at, created_at, updated_at) VALUES "
+            "(1, 1, 'STUB-OLD', 'old@example.com', 'Old Timer', 'en', 'stub_created', "
+            "'2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z', "
+            "'2026-01-01T00:00:00.000000Z')"
+        )
+    finally:
+        await conn.close()
+
+    store = await Store.open(db_path)
+    try:
+        old = await store.get_registration(1)
+        assert old is not None
+        assert (old.stub_id, old.state) == ("STUB-OLD", "stub_created")
+        await store.begin_registration(
+            2,
+            chat_id=2,
+            email="new@example.com",
+            full_name="New",
+            language="en",
+            now=T0,
+            next_attempt_at=at(60),
+        )
+        new = await store.get_registration(2)
+        assert new is not None
+        assert (new.stub_id, new.state) == (None, "submitting")
+    finally:
+        await store.close()
