@@ -345,7 +345,8 @@ class SignupFlow:
         if outcome in (Outcome.DONE, Outcome.ACTIVE):
             self.services.vault.forget(FLOW, session.user.id)
             await session.delete()
-            await store.mark_registration_user_notified(session.user.id, self.services.clock())
+            # Told first, marked after: a crash in between repeats the message (the job sends
+            # it), where the other order would lose it.
             await show(
                 bot,
                 session.chat_id,
@@ -353,6 +354,7 @@ class SignupFlow:
                 ScreenRenderer(FLOW, "0"),
                 edit=progress_message,
             )
+            await store.mark_registration_user_notified(session.user.id, self.services.clock())
             return True
         if outcome == Outcome.PENDING:
             await show(
@@ -427,12 +429,6 @@ class SignupFlow:
                 text = t("submit.email_taken")
             else:
                 continue
-            # The final word goes out once: an account activated without the password (after
-            # a restart) stays "processed", and must not be announced on every run.
-            if not await store.mark_registration_user_notified(
-                record.telegram_id, self.services.clock()
-            ):
-                continue
             try:
                 await context.bot.send_message(record.chat_id, text, parse_mode="HTML")
             except TelegramError as error:
@@ -441,6 +437,10 @@ class SignupFlow:
                     record.telegram_id,
                     error,
                 )
+            # The final word goes out once (an account activated without the password stays
+            # "processed" and must not be announced on every run); marked after sending, so a
+            # crash in between repeats it rather than losing it.
+            await store.mark_registration_user_notified(record.telegram_id, self.services.clock())
 
     def handlers(self) -> list[BaseHandler[Any, Any, Any]]:
         """Return the sign-up's conversation handler."""
