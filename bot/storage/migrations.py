@@ -198,11 +198,18 @@ CREATE INDEX invites_unnotified ON invites (id)
     WHERE status = 'registered' AND (notified_at IS NULL OR staff_chat_notified_at IS NULL);
 """
 
+_SIGNIN_FAILURES_PER_ACCOUNT = """
+ALTER TABLE signin_failures ADD COLUMN account TEXT;
+CREATE INDEX signin_failures_by_account ON signin_failures (account, failed_at)
+    WHERE account IS NOT NULL;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _CUSTOMER_SIGNUP,  # 1: users, drafts, registrations, sign-up limit, PTB state
     _STAFF_AND_INVITES,  # 2: staff, staff links and credentials, invites
     _WRITE_AHEAD_REGISTRATIONS,  # 3: a "submitting" registration is written before SETUSERFIELDS
     _INVITE_INTENTS,  # 4: an invite is written before NewClientFile; one flag per notice
+    _SIGNIN_FAILURES_PER_ACCOUNT,  # 5: failed sign-ins also counted per ClickBook account
 )
 """Migration ``i`` (0-based) brings the schema from version ``i`` to ``i + 1``."""
 
