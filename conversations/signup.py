@@ -51,6 +51,7 @@ from bot.ui import (
 from conversations.fields import EmailField, NameField, PhoneField, error_message
 from conversations.form import (
     BEGIN,
+    PARKED_KEY,
     Answer,
     Field,
     Form,
@@ -279,6 +280,8 @@ class SignupFlow:
         if getattr(current, "sensitive", False) and message is not None and message.text:
             await delete_quietly(message)
         ended = await self.engine.handle(update, context.bot, session)
+        if ended and session.fields.get(PARKED_KEY):
+            self.services.vault.forget(FLOW, session.user.id)  # Cancel takes the password too
         return ConversationHandler.END if ended else self._state(session)
 
     async def on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Step | int:
@@ -300,6 +303,7 @@ class SignupFlow:
         if session.fields:
             # Parked like the Cancel button: old buttons go stale, and text is no answer.
             await self.engine.cancel(context.bot, session)
+            self.services.vault.forget(FLOW, session.user.id)
             return ConversationHandler.END
         t = current_translator.get()
         await show(
@@ -411,7 +415,7 @@ class SignupFlow:
     async def finish_pending(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Job: finish stored stubs whose retry is due and tell their users."""
         vault = self.services.vault
-        results = await self.signup.finish_due(lambda user_id: vault.get(FLOW, user_id))
+        results = await self.signup.finish_due(lambda user_id: vault.peek(FLOW, user_id))
         store = self.services.store
         for record, result in results:
             t = self.services.catalogs.translator(record.language)

@@ -51,7 +51,8 @@ Method groups (each documented in its module):
 - framework state for the PTB adapter (``_app_state``): ``get_conversation_states``,
   ``set_conversation_state``, ``get_documents``, ``get_document``, ``put_document``,
   ``delete_document``;
-- housekeeping (here): ``prune_rate_limit_records``, ``schema_version``.
+- housekeeping (here): ``prune_rate_limit_records``, ``prune_abandoned``, ``schema_version``;
+  ``prune_drafts`` (drafts) and ``forget_cached`` (core).
 """
 
 from __future__ import annotations
@@ -125,6 +126,21 @@ class Store(
                 "DELETE FROM signin_failures WHERE failed_at < ?", (cutoff,)
             )
         return signups + signins
+
+    async def prune_abandoned(self, before: datetime) -> int:
+        """Delete failed registrations, unconfirmed invites and expired staff links that
+        last changed before ``before``; return how many."""
+        cutoff = to_db_time(before)
+        async with self.transaction():
+            failed = await self._execute(
+                "DELETE FROM registrations WHERE state = 'failed' AND updated_at < ?", (cutoff,)
+            )
+            unconfirmed = await self._execute(
+                "DELETE FROM invites WHERE status IN ('sending', 'uncertain') AND created_at < ?",
+                (cutoff,),
+            )
+            links = await self._execute("DELETE FROM staff_links WHERE expires_at < ?", (cutoff,))
+        return failed + unconfirmed + links
 
 
 async def _enable_wal(conn: aiosqlite.Connection) -> None:

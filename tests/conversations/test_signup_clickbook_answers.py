@@ -64,6 +64,8 @@ async def test_address_registered_elsewhere_before_activation_sends_the_user_bac
         ann.assert_sees("email.prompt")
         await ann.send("ann.new@example.com")
         await ann.tap("email.yes")
+        ann.assert_asks("password")  # an hour later the password has left memory
+        await ann.send(ann.password)
         ann.assert_sees("summary.title")
     finally:
         await world.stop()

@@ -234,3 +234,23 @@ async def test_a_read_racing_the_creation_does_not_hide_it(store: Store) -> None
     )  # fmt: skip
     await read
     assert await store.get_registration(42) is not None
+
+
+async def test_failed_registrations_and_unconfirmed_invites_are_pruned_after_their_retention(
+    store: Store,
+) -> None:
+    await _create(store, 1)
+    await _create(store, 2)
+    assert await store.mark_registration_failed(1, "StubExpired", at(1))
+    unsent = await store.begin_invite(
+        inviter_id=9, first_name="Ann", last_name="Lee", email="ann@example.com", now=at(1)
+    )
+    await store.create_staff_link("h", created_by=9, expires_at=at(2), now=T0)
+
+    assert await store.prune_abandoned(at(1)) == 0
+    assert await store.prune_abandoned(at(3)) == 3
+
+    assert await store.get_registration(1) is None
+    assert await store.get_registration(2) is not None  # unfinished: never pruned
+    assert await store.get_invite(unsent) is None
+    assert await store.get_staff_link("h") is None
