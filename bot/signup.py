@@ -26,7 +26,7 @@ import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -310,7 +310,9 @@ class SignupService:
             except ClickBookError as error:
                 await self._schedule_retry(record, error)
                 return Result(Outcome.PENDING, name=full_name)
-            await self.store.mark_registration_processed(telegram_id, self.clock())
+            await self.store.mark_registration_processed(
+                telegram_id, self.clock(), next_attempt_at=self._grace()
+            )
         if password is None:
             return Result(Outcome.ACTIVE, name=full_name)
         await progress(Stage.SIGNING_IN)
@@ -323,13 +325,23 @@ class SignupService:
         except ClickBookError as error:
             await self._schedule_retry(record, error)
             return Result(Outcome.PENDING, name=full_name)
-        await self.store.mark_registration_signed_in(telegram_id, session.user, self.clock())
+        await self.store.mark_registration_signed_in(
+            telegram_id, session.user, self.clock(), next_attempt_at=self._grace()
+        )
         try:
             await self.client.logout(session)
         except ClickBookError as error:
             # A courtesy only: the account exists and the user is told so; the session expires.
             log.info("sign-out of user %s failed: %s", telegram_id, type(error).__name__)
         return Result(Outcome.DONE, name=session.usercn or full_name)
+
+    def _grace(self) -> datetime:
+        """When the job may take a registration over that a caller is finishing right now.
+
+        After each step, so that whoever tells the user (the conversation, or the job itself)
+        has a full retry delay to do it before the job would tell them a second time.
+        """
+        return self.clock() + self.first_retry
 
     async def _abandon(self, telegram_id: int, attempt: int | None) -> None:
         """Delete the "submitting" row of a submission that created nothing at ClickBook.

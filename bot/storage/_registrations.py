@@ -46,6 +46,10 @@ _UNFINISHED = "state IN ('submitting', 'stub_created', 'processed')"
 _REPLACEABLE = "registrations.state IN ('submitting', 'failed')"
 
 
+def _db_time_or_none(moment: datetime | None) -> str | None:
+    return None if moment is None else to_db_time(moment)
+
+
 def _registration(row: aiosqlite.Row) -> Registration:
     return Registration(
         telegram_id=row["telegram_id"],
@@ -215,28 +219,40 @@ class RegistrationQueries(StoreCore):
             if attempt_id is not None:
                 await self._execute("DELETE FROM signup_attempts WHERE id = ?", (attempt_id,))
 
-    async def mark_registration_processed(self, telegram_id: int, now: datetime) -> bool:
-        """Record that PROCESSREGSTUB succeeded; ``False`` if it was not ``stub_created``."""
+    async def mark_registration_processed(
+        self, telegram_id: int, now: datetime, *, next_attempt_at: datetime | None = None
+    ) -> bool:
+        """Record that PROCESSREGSTUB succeeded; ``False`` if it was not ``stub_created``.
+
+        ``next_attempt_at``, if given, postpones the job (the caller goes on inline).
+        """
         changed = await self._execute(
-            "UPDATE registrations SET state = 'processed', updated_at = ? "
+            "UPDATE registrations SET state = 'processed', updated_at = ?, "
+            "next_attempt_at = coalesce(?, next_attempt_at) "
             "WHERE telegram_id = ? AND state = 'stub_created'",
-            (to_db_time(now), telegram_id),
+            (to_db_time(now), _db_time_or_none(next_attempt_at), telegram_id),
         )
         return changed == 1
 
     async def mark_registration_signed_in(
-        self, telegram_id: int, clickbook_user: str, now: datetime
+        self,
+        telegram_id: int,
+        clickbook_user: str,
+        now: datetime,
+        *,
+        next_attempt_at: datetime | None = None,
     ) -> bool:
         """Record the sign-in that completes the registration (state ``active``).
 
-        ``next_attempt_at`` stays: until the user is told (``mark_registration_user_notified``)
-        the job keeps looking, so a crash after this point still ends in the message.
+        The registration stays due until the user is told (``mark_registration_user_notified``),
+        so a crash after this point still ends in the message; ``next_attempt_at``, if given,
+        gives the caller that long to tell them itself.
         """
         changed = await self._execute(
-            "UPDATE registrations SET state = 'active', clickbook_user = ?, "
-            "updated_at = ? "
+            "UPDATE registrations SET state = 'active', clickbook_user = ?, updated_at = ?, "
+            "next_attempt_at = coalesce(?, next_attempt_at) "
             f"WHERE telegram_id = ? AND {_UNFINISHED}",
-            (clickbook_user, to_db_time(now), telegram_id),
+            (clickbook_user, to_db_time(now), _db_time_or_none(next_attempt_at), telegram_id),
         )
         return changed == 1
 
