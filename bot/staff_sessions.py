@@ -27,10 +27,12 @@ limit is not used (it could only renew with a password that failed).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from weakref import WeakValueDictionary
 
 from pydantic import SecretStr
 
@@ -97,6 +99,8 @@ class StaffSessions:
         self.key_state = key_state
         self._sessions: dict[int, Session] = {}
         self._unreadable: set[int] = set()
+        self._signing_in: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
+        """One lock per account being signed in to; gone once nobody holds or awaits it."""
 
     def __repr__(self) -> str:
         return f"StaffSessions({len(self._sessions)} in memory, key {self.key_state})"
@@ -122,10 +126,21 @@ class StaffSessions:
         return None if self.cipher is None else self.cipher.account_fingerprint(email)
 
     async def sign_in(self, telegram_id: int, email: str, password: SecretStr) -> SignInResult:
-        """Check the credentials with ClickBook and store the session encrypted."""
+        """Check the credentials with ClickBook and store the session encrypted.
+
+        Sign-ins to one account run one at a time: two staff members' attempts that both saw
+        the last allowed failure left would otherwise both reach ClickBook.
+        """
         if self.cipher is None:
             return SignInResult(SignInOutcome.OFF)
-        account = self._account(email)
+        account = self.cipher.account_fingerprint(email)
+        lock = self._signing_in.setdefault(account, asyncio.Lock())
+        async with lock:
+            return await self._sign_in(telegram_id, email, password, account)
+
+    async def _sign_in(
+        self, telegram_id: int, email: str, password: SecretStr, account: str
+    ) -> SignInResult:
         failures = await self.failures(telegram_id, account)
         if failures >= SIGNIN_FAILURE_LIMIT:
             return SignInResult(

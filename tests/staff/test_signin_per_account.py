@@ -8,6 +8,7 @@ that counts the LoginOK requests per email, and from the sandbox's failure count
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import re
@@ -29,11 +30,17 @@ from tests.staff.test_invite import NEW_PASSWORD, change_staff_password
 
 
 class LoginCounter(httpx.AsyncBaseTransport):
-    """The network to ClickBook, counting the sign-ins (LoginOK) per email."""
+    """The network to ClickBook, counting the sign-ins (LoginOK) per email.
+
+    Once ``armed``, it holds the next sign-in until ``release`` is set.
+    """
 
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
         self.logins: Counter[str] = Counter()
+        self.armed = False
+        self.holding = asyncio.Event()
+        self.release = asyncio.Event()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Count a LoginOK by the email in its Basic credentials; pass everything on."""
@@ -41,6 +48,10 @@ class LoginCounter(httpx.AsyncBaseTransport):
             credentials = request.headers["Authorization"].removeprefix("Basic ")
             email = base64.b64decode(credentials).decode().split(":", 1)[0]
             self.logins[email.strip().lower()] += 1
+            if self.armed:
+                self.armed = False
+                self.holding.set()
+                await self.release.wait()
         return await self.inner.handle_async_request(request)
 
 
@@ -50,9 +61,13 @@ def world_options(staff_settings: Settings) -> dict[str, Any]:
     return behind(staff_settings, LoginCounter)  # the HTTP boundary, not our code
 
 
-def logins(world: World, email: str = STAFF_EMAIL) -> int:
+def network(world: World) -> LoginCounter:
     assert isinstance(world.clickbook_transport, LoginCounter)
-    return world.clickbook_transport.logins[email.lower()]
+    return world.clickbook_transport
+
+
+def logins(world: World, email: str = STAFF_EMAIL) -> int:
+    return network(world).logins[email.lower()]
 
 
 def failures_at_clickbook(world: World) -> tuple[int, bool]:
@@ -77,6 +92,41 @@ async def test_two_staff_members_share_the_accounts_three_attempts(
 
     assert carol.sees_start_of("signin.limited")
     assert logins(world) == SIGNIN_FAILURE_LIMIT
+    assert failures_at_clickbook(world) == (SIGNIN_FAILURE_LIMIT, False)
+
+
+async def test_two_staff_members_signing_in_at_once_do_not_both_use_the_last_attempt(
+    world: World, owner: Person, bob: Person
+) -> None:
+    carol = person(world, "Carol", "Cook")
+    await carol.open_link(await owner.make_link())
+    for attempt in range(SIGNIN_FAILURE_LIMIT - 1):
+        await bob.sign_in(password=f"wrong-{attempt}")
+    await carol.send("/signin")
+    await carol.send(STAFF_EMAIL)
+    await bob.send("/signin")
+    await bob.send(STAFF_EMAIL)
+
+    network(world).armed = True
+    bobs = asyncio.create_task(bob.send("wrong-last"))
+    await asyncio.wait_for(network(world).holding.wait(), 5)
+    carols = asyncio.create_task(carol.send("typo-last"))
+    # Carol's attempt has begun (the bot shows it is working) while Bob's is at ClickBook.
+    await asyncio.wait_for(
+        world.emulator.wait_until(
+            lambda: any(
+                call.method == "sendChatAction"
+                and str(call.params.get("chat_id")) == str(carol.id)
+                for call in world.emulator.calls
+            )
+        ),
+        5,
+    )
+    network(world).release.set()
+    await asyncio.wait_for(asyncio.gather(bobs, carols), 5)
+
+    assert logins(world) == SIGNIN_FAILURE_LIMIT
+    assert carol.sees_start_of("signin.limited")
     assert failures_at_clickbook(world) == (SIGNIN_FAILURE_LIMIT, False)
 
 
