@@ -266,13 +266,16 @@ class SignupService:
         now = self.clock()
         try:
             # Due only if this submission dies halfway; the background job must not race it.
-            await self.store.record_stub_id(
+            stored = await self.store.record_stub_id(
                 telegram_id, stub_id, now=now, next_attempt_at=now + self.first_retry
             )
         except WRITE_ERRORS as error:
             log.warning(
                 "could not store the StubID of user %s: %s", telegram_id, type(error).__name__
             )
+            return Result(Outcome.STUB_UNSAVED)
+        if not stored:  # the "submitting" row is gone: nothing left to attach the StubID to
+            log.warning("the submission of user %s vanished before its StubID", telegram_id)
             return Result(Outcome.STUB_UNSAVED)
         return await self._finish(telegram_id, registration.email, full_name, password, progress)
 

@@ -214,8 +214,9 @@ class StaffSessions:
             await self.store.delete_staff_credentials(telegram_id)
             self._unreadable.add(telegram_id)
             return None
-        account = self._account(session.email)
-        if await self.failures(telegram_id, account) >= SIGNIN_FAILURE_LIMIT:
+        since = self.clock() - SIGNIN_FAILURE_WINDOW
+        account = self.cipher.account_fingerprint(session.email)
+        if await self.store.count_account_signin_failures(account, since) >= SIGNIN_FAILURE_LIMIT:
             # Its renewal could only fail once more (another holder's renewal already did).
             log.info("staff %s: the stored sign-in's account is past its limit", telegram_id)
             await self.store.delete_staff_credentials(telegram_id)

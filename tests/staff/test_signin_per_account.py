@@ -159,3 +159,16 @@ async def test_the_account_is_counted_by_a_keyed_hash_never_by_its_email(
         [(account,)] = conn.execute("SELECT account FROM signin_failures").fetchall()
     assert re.fullmatch("[0-9a-f]{64}", account)
     assert account != hashlib.sha256(STAFF_EMAIL.encode()).hexdigest()  # not a bare hash
+
+
+async def test_own_failures_for_another_account_leave_a_stored_sign_in_usable(
+    world: World, owner: Person, bob: Person
+) -> None:
+    await bob.sign_in()
+    for attempt in range(SIGNIN_FAILURE_LIMIT):
+        await bob.sign_in(email="someone.else@sandbox.example", password=f"wrong-{attempt}")
+    await world.restart()  # the sign-in is read back from the store
+
+    await bob.invite()
+
+    bob.assert_sees("invite.sent", email="ann@example.com", name="Ann Lee")
