@@ -34,7 +34,8 @@ Method groups (each documented in its module):
 - users (``_users``): ``get_language``, ``set_language``;
 - drafts (``_drafts``): ``get_draft``, ``set_draft_field``, ``remove_draft_field``,
   ``set_draft_editing``, ``delete_draft``;
-- registrations (``_registrations``): ``get_registration``, ``create_registration``,
+- registrations (``_registrations``): ``get_registration``, ``begin_registration``,
+  ``record_stub_id``, ``abandon_registration``, ``create_registration``,
   ``mark_registration_processed``, ``mark_registration_signed_in``,
   ``schedule_registration_retry``, ``mark_registration_failed``,
   ``mark_registration_user_notified``, ``due_registrations``,
@@ -42,11 +43,14 @@ Method groups (each documented in its module):
 - staff (``_staff``): ``add_staff``, ``remove_staff``, ``is_staff``, ``list_staff``,
   ``create_staff_link``, ``get_staff_link``, ``consume_staff_link``,
   ``save_staff_credentials``, ``get_staff_credentials``, ``delete_staff_credentials``,
-  ``record_signin_failure``, ``count_signin_failures``, ``clear_signin_failures``;
-- invites (``_invites``): ``create_invite``, ``get_invite``, ``pending_invites``,
-  ``due_invites``, ``find_pending_invite_by_email``, ``schedule_invite_check``,
-  ``mark_invite_registered``, ``undelivered_acceptances``, ``mark_invite_notified``,
-  ``forget_invite``, ``mark_signin_notice_sent``, ``signin_notice_sent``,
+  ``record_signin_failure``, ``count_signin_failures``, ``count_account_signin_failures``,
+  ``clear_signin_failures``;
+- invites (``_invites``): ``begin_invite``, ``record_client_file``,
+  ``mark_invite_uncertain``, ``find_unconfirmed_invite_by_email``, ``create_invite``,
+  ``get_invite``, ``pending_invites``, ``due_invites``, ``find_pending_invite_by_email``,
+  ``schedule_invite_check``, ``mark_invite_registered``, ``undelivered_acceptances``,
+  ``mark_invite_notified``, ``mark_invite_staff_chat_notified``, ``forget_invite``,
+  ``mark_signin_notice_sent``, ``signin_notice_sent``,
   ``clear_signin_notice``;
 - framework state for the PTB adapter (``_app_state``): ``get_conversation_states``,
   ``set_conversation_state``, ``get_documents``, ``get_document``, ``put_document``,
