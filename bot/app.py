@@ -35,6 +35,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import housekeeping
 from bot.clickbook import ClickBookFaultError, ClickBookResponseError, ClickBookTransportError
 from bot.i18n import LANGUAGES, current_translator, negotiate
 from bot.log_privacy import protect_logs
@@ -114,6 +115,9 @@ def build_application(
             interval=REGISTRATION_JOB_INTERVAL,
             first=timedelta(seconds=1),
             name="finish-registrations",
+        )
+        application.job_queue.run_repeating(
+            housekeeping.Housekeeping(services).run, housekeeping.INTERVAL, name="housekeeping"
         )
         application.job_queue.run_repeating(
             staff.notifier.run,

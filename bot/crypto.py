@@ -12,6 +12,8 @@ staff and the operator exactly why.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from enum import StrEnum
 
@@ -40,13 +42,24 @@ class CredentialCipher:
 
     def __init__(self, key: SecretStr) -> None:
         """Use ``key``; raise ValueError if it is not a Fernet key (the message hides it)."""
+        raw = key.get_secret_value().strip().encode()
         try:
-            self._fernet = Fernet(key.get_secret_value().strip().encode())
+            self._fernet = Fernet(raw)
         except (ValueError, TypeError):
             raise ValueError("CLICKBOT_SECRET_KEY is not a valid Fernet key") from None
+        self._mac_key = hashlib.sha256(b"clickbot account fingerprint\0" + raw).digest()
 
     def __repr__(self) -> str:
         return "CredentialCipher(<key hidden>)"
+
+    def account_fingerprint(self, email: str) -> str:
+        """Return a keyed hash of a ClickBook email (trimmed, case-folded) to count by.
+
+        Keyed, so that a copy of the database does not reveal which addresses signed in
+        (a plain hash of an email is found by trying likely addresses).
+        """
+        normalised = email.strip().casefold().encode()
+        return hmac.new(self._mac_key, normalised, hashlib.sha256).hexdigest()
 
     def seal(self, session: Session) -> bytes:
         """Return the session, cookie and credentials included, encrypted."""

@@ -2,14 +2,24 @@
 
 ::
 
-    send ── Private SETUSERFIELDS NewClientFile ──ClientFileID──▶ invite stored (pending)
+    send ── invite row (sending) ── Private SETUSERFIELDS NewClientFile ──ClientFileID──▶
+        filled in (pending)
     poll_due ── GETUSERFIELDS inp-regstatus ──Registered──▶ mark_invite_registered
     acceptances_to_deliver ──▶ (the bot sends the message) ──▶ mark_delivered
 
+**Exactly once, as far as the outside world allows.** The invite row is written before
+NewClientFile leaves and the ClientFileID is filled in right after, before anything else (the
+renewed session is stored after it). A crash in between leaves a ``sending`` row: ClickBook
+has no idempotency key and no lookup of client files by email, so whether the client file
+exists cannot be found out, and it is never sent again on its own; the staff member's next
+attempt for that address is flagged ("may have gone out already") and they decide. A
+timeout leaves an ``uncertain`` row, flagged the same way.
+
 Noticing an acceptance and telling the inviter are recorded separately, so a crash between
 the two loses nothing: the next run finds the registered, undelivered invite and delivers
-it. The message is sent before the delivery is recorded (so it is never lost); only a crash
-in the instant between the two could repeat it.
+it. Each message (the inviter's, the staff chat's) has its own delivered mark, set right
+after that message is sent: a crash repeats at most the one message whose mark it
+interrupted. Telegram offers no idempotency either, so that instant cannot be closed.
 
 Polling uses the inviting staff member's own stored session. Each invite has its own
 schedule: a check that finds the client still invited comes back after the poll interval;
@@ -158,8 +168,13 @@ class InviteService:
         return self.clock() + self._jittered(max(delay, self.poll_interval))
 
     async def pending_for_email(self, email: str) -> Invite | None:
-        """Return a pending invite to the same address, to flag before sending another."""
-        return await self.store.find_pending_invite_by_email(email)
+        """Return an invite to the same address to flag before sending another.
+
+        A pending invite, or else one whose sending was never confirmed (``uncertain``, or
+        ``sending`` left behind by a crash): ClickBook may have emailed that one.
+        """
+        pending = await self.store.find_pending_invite_by_email(email)
+        return pending or await self.store.find_unconfirmed_invite_by_email(email)
 
     async def send(self, inviter_id: int, fields: Mapping[str, Any]) -> SendResult:
         """Create the client file (ClickBook emails the invitation) and store the invite."""
@@ -175,24 +190,55 @@ class InviteService:
         session = await self.sessions.session(inviter_id)
         if session is None:
             return SendResult(SendOutcome.NOT_SIGNED_IN)
+        # Intent first: ClickBook has no idempotency key and no lookup by email, so the only
+        # defence against a second client file (and email) after a crash is knowing that a
+        # first one may exist. The invite row exists before NewClientFile leaves.
+        intent = await self.store.begin_invite(
+            inviter_id=inviter_id,
+            first_name=client_file.first_name,
+            last_name=client_file.last_name,
+            email=client_file.email,
+            now=self.clock(),
+        )
         cookie_before = session.cookie.get_secret_value()
         try:
             client_file_id = await self.client.create_client_file(session, client_file)
-        except ClickBookSignedOutError:
+        except ClickBookError as error:
+            result = await self._refused(inviter_id, session, error)
+            if result.outcome is SendOutcome.UNCERTAIN:
+                await self.store.mark_invite_uncertain(intent)
+            else:
+                await self.store.forget_invite(intent)  # certainly nothing was created
+            await self.sessions.keep_renewed(inviter_id, session, cookie_before)
+            return result
+        invite = await self.store.record_client_file(
+            intent, client_file_id, first_check_at=self.next_check(0)
+        )
+        await self.sessions.keep_renewed(inviter_id, session, cookie_before)
+        log.info("staff %s invited client file %s", inviter_id, client_file_id)
+        if invite is None:  # forgotten from /pending while it was being sent
+            return SendResult(SendOutcome.UNAVAILABLE)
+        return SendResult(SendOutcome.SENT, invite=invite)
+
+    async def _refused(
+        self, inviter_id: int, session: Session, error: ClickBookError
+    ) -> SendResult:
+        """Say what a failed NewClientFile means for the staff member."""
+        if isinstance(error, ClickBookSignedOutError):
             await self.sessions.renewal_failed(inviter_id, session)
             return SendResult(SendOutcome.SIGNED_OUT)
-        except ClickBookValidationError as error:
+        if isinstance(error, ClickBookValidationError):
             errors = {
                 FIELD_FOR_ITEM[e.field]: e.message
                 for e in error.errors
                 if e.field in FIELD_FOR_ITEM
             }
             return SendResult(SendOutcome.FIELD_ERRORS, field_errors=errors or {"email": ""})
-        except ClickBookForbiddenError:
+        if isinstance(error, ClickBookForbiddenError):
             return SendResult(SendOutcome.FORBIDDEN)
-        except ClickBookConnectError:
+        if isinstance(error, ClickBookConnectError):
             return SendResult(SendOutcome.UNAVAILABLE)
-        except ClickBookTransportError as error:
+        if isinstance(error, ClickBookTransportError):
             if error.operation == LOGIN:
                 # Renewing the session failed, before the client file was sent again.
                 return SendResult(SendOutcome.UNAVAILABLE)
@@ -200,23 +246,8 @@ class InviteService:
                 "NewClientFile by %s: outcome unknown (%s)", inviter_id, type(error).__name__
             )
             return SendResult(SendOutcome.UNCERTAIN)
-        except ClickBookError as error:
-            log.warning("NewClientFile by %s failed: %s", inviter_id, type(error).__name__)
-            return SendResult(SendOutcome.UNAVAILABLE)
-        finally:
-            await self.sessions.keep_renewed(inviter_id, session, cookie_before)
-        now = self.clock()
-        invite = await self.store.create_invite(
-            client_file_id=client_file_id,
-            inviter_id=inviter_id,
-            first_name=client_file.first_name,
-            last_name=client_file.last_name,
-            email=client_file.email,
-            now=now,
-            first_check_at=self.next_check(0),
-        )
-        log.info("staff %s invited client file %s", inviter_id, client_file_id)
-        return SendResult(SendOutcome.SENT, invite=invite)
+        log.warning("NewClientFile by %s failed: %s", inviter_id, type(error).__name__)
+        return SendResult(SendOutcome.UNAVAILABLE)
 
     async def _status(self, staff_id: int, session: Session, invite: Invite) -> RegStatus:
         cookie_before = session.cookie.get_secret_value()
@@ -309,13 +340,18 @@ class InviteService:
         for invite in await self.store.pending_invites(inviter_id=inviter_id):
             await self.store.schedule_invite_check(invite.id, next_check_at=now, failures=0)
 
-    async def acceptances_to_deliver(self) -> list[Invite]:
-        """Return accepted invites whose inviter has not been told yet, oldest first."""
-        return await self.store.undelivered_acceptances()
+    async def acceptances_to_deliver(self, *, staff_chat: bool = False) -> list[Invite]:
+        """Return accepted invites whose inviter (or, with ``staff_chat``, the staff chat)
+        has not been told yet, oldest first."""
+        return await self.store.undelivered_acceptances(staff_chat=staff_chat)
 
     async def mark_delivered(self, invite_id: int) -> bool:
         """Record that the inviter was told; ``True`` only the first time."""
         return await self.store.mark_invite_notified(invite_id, self.clock())
+
+    async def mark_staff_chat_delivered(self, invite_id: int) -> bool:
+        """Record that the staff chat was told; ``True`` only the first time."""
+        return await self.store.mark_invite_staff_chat_notified(invite_id, self.clock())
 
     async def pending(self) -> list[Invite]:
         """Return this business's pending invites, newest first."""

@@ -25,6 +25,9 @@ class Services:
     clock: Clock
     vault: PasswordVault = field(default_factory=PasswordVault)
 
+    def __post_init__(self) -> None:
+        self.vault.use_clock(self.clock)  # passwords expire by the application's clock
+
     @property
     def home_region(self) -> str | None:
         """The country of the business's time zone: how to read phone numbers typed without +."""

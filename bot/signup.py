@@ -1,19 +1,32 @@
 """Creating a customer's ClickBook account the way ClickBook prescribes; no Telegram here.
 
-    SETUSERFIELDS (Public) ──StubID──▶ stored in SQLite ──▶ PROCESSREGSTUB (Admin) ──301──▶ sign in
+    "submitting" row ──▶ SETUSERFIELDS (Public) ──StubID──▶ filled in ──▶ PROCESSREGSTUB (Admin)
+        ──301──▶ sign in
 
-The StubID is written to SQLite before anything else happens, so that if ClickBook fails after
-creating the stub, :meth:`SignupService.finish_due` (run by a background job) can finish it
-later without asking the user anything twice. SETUSERFIELDS itself is never repeated blindly:
-the client retries it only when the request certainly never left.
+The first write comes before SETUSERFIELDS: a ``submitting`` registration, counted towards
+the daily cap in the same transaction. If that write fails, ClickBook is not called and the
+user is asked to try again (the draft keeps everything). The StubID is filled in with one
+statement the moment it arrives, so that if anything fails after the stub was created,
+:meth:`SignupService.finish_due` (run by a background job) can finish it later without
+asking the user anything twice. SETUSERFIELDS itself is never repeated blindly: the client
+retries it only when the request certainly never left.
+
+A ``submitting`` row that never got its StubID (the process died between the two writes, or
+the second write failed) means ClickBook may hold a stub that nobody can finish, and that
+blocks the address until it expires (``STUB_LIFETIME``). The job leaves such a row alone
+until then, and afterwards marks it failed and tells the user to submit again. The user may
+also submit again earlier: the new submission replaces the row and counts towards the cap.
+An ``active`` registration whose user was not told (a crash during the courtesy sign-out)
+stays due, and the job sends the message.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -34,12 +47,18 @@ from bot.clickbook import (
 )
 from bot.clock import Clock
 from bot.domain.countries import country_name_en
-from bot.storage import Store
+from bot.storage import RegistrationExistsError, StorageError, Store
 from bot.storage.records import Registration as RegistrationRecord
+from bot.storage.records import RegistrationState
 
 log = logging.getLogger(__name__)
 
 MAX_RETRY_DELAY = timedelta(hours=1)
+STUB_LIFETIME = timedelta(hours=25)
+"""ClickBook's stubs expire 24 hours after creation; an hour more for clocks that disagree.
+A submission whose StubID was never stored is given up this long after it began."""
+WRITE_ERRORS = (sqlite3.Error, StorageError)
+"""What a failing database write raises (a full disk is ``sqlite3.OperationalError``)."""
 
 FIELD_FOR_ITEM: Mapping[str, str] = {
     "inp-firstname": "first_name",
@@ -83,6 +102,10 @@ class Outcome(StrEnum):
     EXPIRED = "expired"
     """The stub is gone or expired; the user must submit again."""
     LIMITED = "limited"
+    NOT_SAVED = "not_saved"
+    """The submission could not be recorded, so nothing was sent; the user can try again."""
+    STUB_UNSAVED = "stub_unsaved"
+    """ClickBook created the stub but its StubID could not be stored: nobody can finish it."""
 
 
 @dataclass(frozen=True)
@@ -195,43 +218,65 @@ class SignupService:
             )
             return Result(Outcome.FIELD_ERRORS, field_errors=_local_errors(error))
         await progress(Stage.CREATING)
-        # Only submissions that reached ClickBook count towards the daily cap: the cap protects
-        # ClickBook from floods, and must not lock a user out for retrying during an outage.
+        full_name = f"{registration.first_name} {registration.last_name}"
+        began = self.clock()
+        try:
+            attempt = await self.store.begin_registration(
+                telegram_id,
+                chat_id=chat_id,
+                email=registration.email,
+                full_name=full_name,
+                language=language,
+                now=began,
+                next_attempt_at=began + STUB_LIFETIME,
+            )
+        except RegistrationExistsError:
+            raise  # a live registration: the conversation never offers Confirm then
+        except WRITE_ERRORS as error:
+            log.warning(
+                "could not record the submission of user %s: %s", telegram_id, type(error).__name__
+            )
+            return Result(Outcome.NOT_SAVED)
         try:
             stub_id = await self.client.register_user(registration)
         except ClickBookValidationError as error:
-            await self.store.record_signup_attempt(telegram_id, self.clock())
+            await self._abandon(telegram_id, None)  # refused: nothing created, but counted
             return _validation_result(error)
         except ValueError as error:
             # Raised before sending: the draft's zone left ClickBook's list since it was chosen.
+            await self._abandon(telegram_id, attempt)
             return Result(Outcome.FIELD_ERRORS, field_errors={"timezone": str(error)})
         except ClickBookConnectError:
+            # Only submissions that reached ClickBook count towards the daily cap: the cap
+            # protects ClickBook from floods, and must not lock a user out during an outage.
+            await self._abandon(telegram_id, attempt)
             return Result(Outcome.UNAVAILABLE)
         except (ClickBookTransportError, ClickBookResponseError) as error:
             # No usable answer (a timeout, a dropped connection, a garbled body): ClickBook may
-            # have created the stub, so the user must not simply be told to try again.
+            # have created the stub, so the user must not simply be told to try again. The
+            # "submitting" row stays, counted, until the stub would have expired.
             log.warning(
                 "SETUSERFIELDS outcome unknown for user %s: %s", telegram_id, type(error).__name__
             )
-            await self.store.record_signup_attempt(telegram_id, self.clock())
             return Result(Outcome.UNCERTAIN)
         except ClickBookError as error:
             log.warning("SETUSERFIELDS refused for user %s: %s", telegram_id, type(error).__name__)
+            await self._abandon(telegram_id, attempt)
             return Result(Outcome.UNAVAILABLE)
-        await self.store.record_signup_attempt(telegram_id, self.clock())
-        full_name = f"{registration.first_name} {registration.last_name}"
         now = self.clock()
-        await self.store.create_registration(
-            telegram_id,
-            chat_id=chat_id,
-            stub_id=stub_id,
-            email=registration.email,
-            full_name=full_name,
-            language=language,
-            now=now,
+        try:
             # Due only if this submission dies halfway; the background job must not race it.
-            next_attempt_at=now + self.first_retry,
-        )
+            stored = await self.store.record_stub_id(
+                telegram_id, stub_id, now=now, next_attempt_at=now + self.first_retry
+            )
+        except WRITE_ERRORS as error:
+            log.warning(
+                "could not store the StubID of user %s: %s", telegram_id, type(error).__name__
+            )
+            return Result(Outcome.STUB_UNSAVED)
+        if not stored:  # the "submitting" row is gone: nothing left to attach the StubID to
+            log.warning("the submission of user %s vanished before its StubID", telegram_id)
+            return Result(Outcome.STUB_UNSAVED)
         return await self._finish(telegram_id, registration.email, full_name, password, progress)
 
     async def _finish(
@@ -245,7 +290,13 @@ class SignupService:
         record = await self.store.get_registration(telegram_id)
         if record is None:
             return Result(Outcome.EXPIRED)
-        if record.state == "stub_created":
+        if record.state == RegistrationState.SUBMITTING:
+            return await self._give_up_unknown_stub(record)
+        if record.state == RegistrationState.ACTIVE:
+            # Signed in already; a crash came before the user was told.
+            return Result(Outcome.DONE, name=full_name)
+        if record.state == RegistrationState.STUB_CREATED:
+            assert record.stub_id is not None
             await progress(Stage.ACTIVATING)
             try:
                 await self.client.process_registration(record.stub_id)
@@ -262,7 +313,9 @@ class SignupService:
             except ClickBookError as error:
                 await self._schedule_retry(record, error)
                 return Result(Outcome.PENDING, name=full_name)
-            await self.store.mark_registration_processed(telegram_id, self.clock())
+            await self.store.mark_registration_processed(
+                telegram_id, self.clock(), next_attempt_at=self._grace()
+            )
         if password is None:
             return Result(Outcome.ACTIVE, name=full_name)
         await progress(Stage.SIGNING_IN)
@@ -275,13 +328,45 @@ class SignupService:
         except ClickBookError as error:
             await self._schedule_retry(record, error)
             return Result(Outcome.PENDING, name=full_name)
-        await self.store.mark_registration_signed_in(telegram_id, session.user, self.clock())
+        await self.store.mark_registration_signed_in(
+            telegram_id, session.user, self.clock(), next_attempt_at=self._grace()
+        )
         try:
             await self.client.logout(session)
         except ClickBookError as error:
             # A courtesy only: the account exists and the user is told so; the session expires.
             log.info("sign-out of user %s failed: %s", telegram_id, type(error).__name__)
         return Result(Outcome.DONE, name=session.usercn or full_name)
+
+    def _grace(self) -> datetime:
+        """When the job may take a registration over that a caller is finishing right now.
+
+        After each step, so that whoever tells the user (the conversation, or the job itself)
+        has a full retry delay to do it before the job would tell them a second time.
+        """
+        return self.clock() + self.first_retry
+
+    async def _abandon(self, telegram_id: int, attempt: int | None) -> None:
+        """Delete the "submitting" row of a submission that created nothing at ClickBook.
+
+        ``attempt`` stops counting too (it never reached ClickBook); ``None`` keeps it counted.
+        """
+        try:
+            await self.store.abandon_registration(telegram_id, attempt)
+        except WRITE_ERRORS as error:
+            # It stays counted and is given up later; being stricter than needed is harmless.
+            log.warning(
+                "could not undo the submission of user %s: %s", telegram_id, type(error).__name__
+            )
+
+    async def _give_up_unknown_stub(self, record: RegistrationRecord) -> Result:
+        """Fail a submission whose StubID was never stored, once its stub surely expired."""
+        now = self.clock()
+        if record.next_attempt_at is None or record.next_attempt_at > now:
+            return Result(Outcome.PENDING, name=record.full_name)  # a fresh one: not ours yet
+        log.info("registration of user %s: no StubID was stored; given up", record.telegram_id)
+        await self.store.mark_registration_failed(record.telegram_id, "stub_unknown", now)
+        return Result(Outcome.EXPIRED)
 
     async def _schedule_retry(self, record: RegistrationRecord, error: ClickBookError) -> None:
         now = self.clock()

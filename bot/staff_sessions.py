@@ -7,25 +7,32 @@ acceptance poller share it and an expired cookie is renewed once (the client doe
 the session's lock); after each call :meth:`StaffSessions.keep_renewed` stores the new cookie.
 
 **The sign-in limit.** ClickBook locks an account after 5 failed sign-ins in a row (for 30
-minutes, in the sandbox). The bot lets each staff member fail at most
-``SIGNIN_FAILURE_LIMIT`` = 3 times in any ``SIGNIN_FAILURE_WINDOW`` = 24 hours, counting
-ClickBook's "You are locked out" and failed automatic renewals too; a successful sign-in
-clears the count. Past the limit the bot refuses before it contacts ClickBook. So the bot
-alone stays two failures below ClickBook's lockout for a whole day, and leaves those two to
-the person's own attempts on the website. (The window is a day rather than ClickBook's 30
+minutes, in the sandbox). The bot lets each staff member, and each ClickBook account (by its
+normalised email), fail at most ``SIGNIN_FAILURE_LIMIT`` = 3 times in any
+``SIGNIN_FAILURE_WINDOW`` = 24 hours, counting ClickBook's "You are locked out" and failed
+automatic renewals too; a successful sign-in clears both counts. Past either limit the bot
+refuses before it contacts ClickBook. So two staff members mistyping the same account's
+password share its three attempts, the bot alone stays two failures below ClickBook's
+lockout for a whole day, and leaves those two to the person's own attempts on the website.
+Accounts are counted by a keyed hash of the email (:meth:`CredentialCipher.account_fingerprint`),
+never the email itself. (The window is a day rather than ClickBook's 30
 minutes because a shorter window would let a second round of three failures follow the
 first and reach five in a row.)
 
 When an automatic renewal fails because the password no longer works, the stored sign-in is
-deleted at once: the bot never tries a dead password twice.
+deleted at once, and every other session of the same account in memory is dropped with it:
+the bot never tries a dead password twice. A stored sign-in of an account that is past its
+limit is not used (it could only renew with a password that failed).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from weakref import WeakValueDictionary
 
 from pydantic import SecretStr
 
@@ -92,6 +99,8 @@ class StaffSessions:
         self.key_state = key_state
         self._sessions: dict[int, Session] = {}
         self._unreadable: set[int] = set()
+        self._signing_in: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
+        """One lock per account being signed in to; gone once nobody holds or awaits it."""
 
     def __repr__(self) -> str:
         return f"StaffSessions({len(self._sessions)} in memory, key {self.key_state})"
@@ -101,29 +110,53 @@ class StaffSessions:
         """Tell whether sign-ins can be stored (a valid secret key is configured)."""
         return self.cipher is not None
 
-    async def failures(self, telegram_id: int) -> int:
-        """Return the staff member's failed sign-ins in the current window."""
+    async def failures(self, telegram_id: int, account: str | None = None) -> int:
+        """Return the failed sign-ins in the current window: the staff member's, or the
+        account's (by fingerprint) if that is more."""
         since = self.clock() - SIGNIN_FAILURE_WINDOW
-        return await self.store.count_signin_failures(telegram_id, since)
+        return max(await self._counts(telegram_id, account, since))
+
+    async def _counts(self, telegram_id: int, account: str | None, since: datetime) -> list[int]:
+        counts = [await self.store.count_signin_failures(telegram_id, since)]
+        if account is not None:
+            counts.append(await self.store.count_account_signin_failures(account, since))
+        return counts
+
+    def _account(self, email: str) -> str | None:
+        return None if self.cipher is None else self.cipher.account_fingerprint(email)
 
     async def sign_in(self, telegram_id: int, email: str, password: SecretStr) -> SignInResult:
-        """Check the credentials with ClickBook and store the session encrypted."""
+        """Check the credentials with ClickBook and store the session encrypted.
+
+        Sign-ins to one account run one at a time: two staff members' attempts that both saw
+        the last allowed failure left would otherwise both reach ClickBook.
+        """
         if self.cipher is None:
             return SignInResult(SignInOutcome.OFF)
-        failures = await self.failures(telegram_id)
+        account = self.cipher.account_fingerprint(email)
+        lock = self._signing_in.setdefault(account, asyncio.Lock())
+        async with lock:
+            return await self._sign_in(telegram_id, email, password, account)
+
+    async def _sign_in(
+        self, telegram_id: int, email: str, password: SecretStr, account: str
+    ) -> SignInResult:
+        failures = await self.failures(telegram_id, account)
         if failures >= SIGNIN_FAILURE_LIMIT:
-            return SignInResult(SignInOutcome.LIMITED, retry_at=await self._retry_at(telegram_id))
+            return SignInResult(
+                SignInOutcome.LIMITED, retry_at=await self._retry_at(telegram_id, account)
+            )
         try:
             session = await self.client.login(email, password)
         except (ClickBookCredentialsError, ClickBookLockedOutError) as error:
-            await self.store.record_signin_failure(telegram_id, self.clock())
+            await self.store.record_signin_failure(telegram_id, self.clock(), account=account)
             left = max(0, SIGNIN_FAILURE_LIMIT - failures - 1)
             log.info(
                 "staff %s: ClickBook refused a sign-in (%s)", telegram_id, type(error).__name__
             )
             if isinstance(error, ClickBookLockedOutError):
                 return SignInResult(SignInOutcome.LOCKED_OUT, attempts_left=left)
-            retry_at = await self._retry_at(telegram_id) if left == 0 else None
+            retry_at = await self._retry_at(telegram_id, account) if left == 0 else None
             return SignInResult(SignInOutcome.WRONG, attempts_left=left, retry_at=retry_at)
         except ClickBookError as error:
             log.warning("staff %s: sign-in failed: %s", telegram_id, type(error).__name__)
@@ -133,13 +166,14 @@ class StaffSessions:
             previous.mark_signed_out()
         await self._store_session(telegram_id, session)
         self._unreadable.discard(telegram_id)
-        await self.store.clear_signin_failures(telegram_id)
+        # ClickBook forgets an account's failures on a successful sign-in; so does the bot.
+        await self.store.clear_signin_failures(telegram_id, account=account)
         await self.store.clear_signin_notice(telegram_id)
         log.info("staff %s signed in to ClickBook", telegram_id)
         return SignInResult(SignInOutcome.SIGNED_IN, name=session.usercn or email)
 
-    async def _retry_at(self, telegram_id: int) -> datetime:
-        """Return when the count falls below the limit again (to the minute).
+    async def _retry_at(self, telegram_id: int, account: str | None = None) -> datetime:
+        """Return when the counts fall below the limit again (to the minute).
 
         The store only counts, so this searches for the latest ``since`` at which the window
         still holds ``SIGNIN_FAILURE_LIMIT`` failures: the limit lifts one window after it.
@@ -148,7 +182,7 @@ class StaffSessions:
         low, high = now - SIGNIN_FAILURE_WINDOW, now
         while high - low > _RETRY_PRECISION:
             middle = low + (high - low) / 2
-            if await self.store.count_signin_failures(telegram_id, middle) >= SIGNIN_FAILURE_LIMIT:
+            if max(await self._counts(telegram_id, account, middle)) >= SIGNIN_FAILURE_LIMIT:
                 low = middle
             else:
                 high = middle
@@ -180,6 +214,13 @@ class StaffSessions:
             await self.store.delete_staff_credentials(telegram_id)
             self._unreadable.add(telegram_id)
             return None
+        since = self.clock() - SIGNIN_FAILURE_WINDOW
+        account = self.cipher.account_fingerprint(session.email)
+        if await self.store.count_account_signin_failures(account, since) >= SIGNIN_FAILURE_LIMIT:
+            # Its renewal could only fail once more (another holder's renewal already did).
+            log.info("staff %s: the stored sign-in's account is past its limit", telegram_id)
+            await self.store.delete_staff_credentials(telegram_id)
+            return None
         self._sessions[telegram_id] = session
         return session
 
@@ -208,7 +249,15 @@ class StaffSessions:
         Return whether the member has to sign in again (``False``: a newer sign-in stays).
         """
         session.mark_signed_out()
-        await self.store.record_signin_failure(telegram_id, self.clock())
+        account = self._account(session.email)
+        await self.store.record_signin_failure(telegram_id, self.clock(), account=account)
+        for holder, other in list(self._sessions.items()):
+            # The password is dead for every holder of this account: none may renew with it.
+            if holder != telegram_id and self._account(other.email) == account:
+                other.mark_signed_out()
+                del self._sessions[holder]
+                await self.store.delete_staff_credentials(holder)
+                self._unreadable.add(holder)  # told to sign in again, like a lost key
         current = self._sessions.get(telegram_id)
         if current is not None and current is not session:
             # They signed in again while the refusal was on its way: that sign-in stays.

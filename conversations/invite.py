@@ -312,7 +312,9 @@ class InviteFlow:
                 session.chat_id,
                 Screen(
                     t(
-                        "invite.duplicate",
+                        "invite.duplicate"
+                        if duplicate.client_file_id is not None
+                        else "invite.duplicate_uncertain",
                         name=duplicate.full_name,
                         email=email,
                         inviter=inviter,

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Message, Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.crypto import KeyState
@@ -208,13 +208,23 @@ class AcceptanceNotifier:
     async def deliver(self, bot: Any) -> int:
         """Tell each inviter about their recorded acceptances; return how many were delivered."""
         delivered = 0
+        staff_chat = self.staff.services.settings.staff_chat_id is not None
+        invites = self.staff.invites
         async with self._delivering:
-            for invite in await self.staff.invites.acceptances_to_deliver():
-                if not await self._tell_inviter(bot, invite):
-                    continue
-                await self._tell_staff_chat(bot, invite)
-                if await self.staff.invites.mark_delivered(invite.id):
-                    delivered += 1
+            # Each notice is marked right after it went out, so a crash repeats only the one
+            # whose mark it interrupted (Telegram has no idempotency key to close that gap).
+            for invite in await invites.acceptances_to_deliver(staff_chat=staff_chat):
+                if invite.notified_at is None:
+                    if not await self._tell_inviter(bot, invite):
+                        continue
+                    if await invites.mark_delivered(invite.id):
+                        delivered += 1
+                if (
+                    staff_chat
+                    and invite.staff_chat_notified_at is None
+                    and await self._tell_staff_chat(bot, invite)
+                ):
+                    await invites.mark_staff_chat_delivered(invite.id)
         return delivered
 
     async def _tell_inviter(self, bot: Any, invite: Invite) -> bool:
@@ -242,15 +252,21 @@ class AcceptanceNotifier:
             return False
         return True
 
-    async def _tell_staff_chat(self, bot: Any, invite: Invite) -> None:
+    async def _tell_staff_chat(self, bot: Any, invite: Invite) -> bool:
+        """Post the acceptance to the staff chat; ``False`` means "try again on the next run"."""
         chat_id = self.staff.services.settings.staff_chat_id
         if chat_id is None:
-            return
+            return True
         t = self.staff.default_translator()
         inviter = await self.staff.directory.display_name(invite.inviter_id)
         try:
             await bot.send_message(
                 chat_id, t("notice.accepted_staff_chat", name=invite.full_name, inviter=inviter)
             )
-        except TelegramError as error:
+        except (Forbidden, BadRequest) as error:
+            # The bot was removed from the chat, or the chat id is wrong: retrying cannot help.
             log.warning("could not post acceptance %s to the staff chat: %s", invite.id, error)
+        except TelegramError as error:
+            log.warning("posting acceptance %s to the staff chat failed: %s", invite.id, error)
+            return False
+        return True

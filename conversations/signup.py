@@ -50,6 +50,7 @@ from bot.ui import (
 from conversations.fields import EmailField, NameField, PhoneField, error_message
 from conversations.form import (
     BEGIN,
+    PARKED_KEY,
     Answer,
     Field,
     Form,
@@ -263,7 +264,7 @@ class SignupFlow:
                 await delete_quietly(update.edited_message)
             return await self.on_edit(update, context)
         registration = await self.services.store.get_registration(user.id)
-        if registration is not None and registration.state != "failed":
+        if registration is not None and registration.state not in ("failed", "submitting"):
             # Submitted already: the form must not be offered (and sent) a second time.
             if update.callback_query is not None:
                 await answer_quietly(update.callback_query)
@@ -292,6 +293,8 @@ class SignupFlow:
         elif message is not None and self._is_password(message):
             return await self._refuse_password(context, session, message)
         ended = await self.engine.handle(update, context.bot, session)
+        if ended and session.fields.get(PARKED_KEY):
+            self.services.vault.forget(FLOW, session.user.id)  # Cancel takes the password too
         return ConversationHandler.END if ended else self._state(session)
 
     def _is_password(self, message: Message) -> bool:
@@ -353,6 +356,7 @@ class SignupFlow:
         if session.fields:
             # Parked like the Cancel button: old buttons go stale, and text is no answer.
             await self.engine.cancel(context.bot, session)
+            self.services.vault.forget(FLOW, session.user.id)
             return ConversationHandler.END
         t = current_translator.get()
         await show(
@@ -400,7 +404,8 @@ class SignupFlow:
         if outcome in (Outcome.DONE, Outcome.ACTIVE):
             self.services.vault.forget(FLOW, session.user.id)
             await session.delete()
-            await store.mark_registration_user_notified(session.user.id, self.services.clock())
+            # Told first, marked after: a crash in between repeats the message (the job sends
+            # it), where the other order would lose it.
             await show(
                 bot,
                 session.chat_id,
@@ -408,6 +413,7 @@ class SignupFlow:
                 ScreenRenderer(FLOW, "0"),
                 edit=progress_message,
             )
+            await store.mark_registration_user_notified(session.user.id, self.services.clock())
             return True
         if outcome == Outcome.PENDING:
             await show(
@@ -449,7 +455,7 @@ class SignupFlow:
             notice = t("submit.rejected")
         else:
             notice = t(f"submit.{outcome.value}")
-        if outcome == Outcome.UNCERTAIN:
+        if outcome in (Outcome.UNCERTAIN, Outcome.STUB_UNSAVED):
             await session.set_scratch(UNCERTAIN_EMAIL, session.fields.get("email"))
         await self.engine.render(bot, session, edit=progress_message, notice=notice)
         return False
@@ -464,7 +470,7 @@ class SignupFlow:
     async def finish_pending(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Job: finish stored stubs whose retry is due and tell their users."""
         vault = self.services.vault
-        results = await self.signup.finish_due(lambda user_id: vault.get(FLOW, user_id))
+        results = await self.signup.finish_due(lambda user_id: vault.peek(FLOW, user_id))
         store = self.services.store
         for record, result in results:
             t = self.services.catalogs.translator(record.language)
@@ -482,12 +488,6 @@ class SignupFlow:
                 text = t("submit.email_taken")
             else:
                 continue
-            # The final word goes out once: an account activated without the password (after
-            # a restart) stays "processed", and must not be announced on every run.
-            if not await store.mark_registration_user_notified(
-                record.telegram_id, self.services.clock()
-            ):
-                continue
             try:
                 await context.bot.send_message(record.chat_id, text, parse_mode="HTML")
             except TelegramError as error:
@@ -496,6 +496,10 @@ class SignupFlow:
                     record.telegram_id,
                     error,
                 )
+            # The final word goes out once (an account activated without the password stays
+            # "processed" and must not be announced on every run); marked after sending, so a
+            # crash in between repeats it rather than losing it.
+            await store.mark_registration_user_notified(record.telegram_id, self.services.clock())
 
     def handlers(self) -> list[BaseHandler[Any, Any, Any]]:
         """Return the sign-up's conversation handler."""

@@ -52,6 +52,16 @@ class StoreCore:
         """Users' language choices, read once: asked on every update, written rarely, and
         this process is the database's only writer."""
 
+    def forget_cached(self) -> None:
+        """Empty the per-user caches (languages, "no registration", drafts); they refill on use.
+
+        Safe at any moment: a cache only spares a read, and a read in flight keeps its
+        result only under the rules that already hold for it.
+        """
+        self._languages.clear()
+        self._unregistered.clear()
+        self._drafts.clear()
+
     async def close(self) -> None:
         """Wait for the statement in progress, then close the connection; idempotent."""
         async with self._exclusive():

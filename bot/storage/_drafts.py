@@ -199,3 +199,13 @@ class DraftQueries(StoreCore):
         )
         self._written_draft((telegram_id, flow), None)
         return deleted > 0
+
+    async def prune_drafts(self, before: datetime) -> int:
+        """Delete drafts last changed before ``before``; return how many."""
+        rows = await self._fetch_all(
+            "DELETE FROM drafts WHERE updated_at < ? RETURNING telegram_id, flow",
+            (to_db_time(before),),
+        )
+        for row in rows:
+            self._writing_draft((row["telegram_id"], row["flow"]))
+        return len(rows)

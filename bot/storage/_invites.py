@@ -1,8 +1,16 @@
-"""Store queries for invites: from "invitation emailed" to "the inviter was told".
+"""Store queries for invites: from "about to send" to "the inviter was told".
+
+An invite is written (``sending``, no ClientFileID) before NewClientFile is sent, so a crash
+at any point leaves a trace: ``record_client_file`` fills the ClientFileID in (``pending``)
+in one statement; an answer that never came makes it ``uncertain``. ClickBook offers no
+idempotency key and no lookup by email, so a ``sending`` or ``uncertain`` invite is never
+sent again on its own: the next invitation to that address is flagged to the staff member.
 
 An invite is ``pending`` until a status check sees the client registered; then it is
 ``registered`` and waits for the inviter to be notified. Both steps are single conditional
-UPDATE statements, so each is claimed by exactly one caller even if two checks race.
+UPDATE statements, so each is claimed by exactly one caller even if two checks race. The
+inviter's message and the staff chat's post each have their own delivered mark, so a crash
+between them repeats neither.
 Polling is scheduled per invite (``next_check_at``, ``check_failures``) so the caller can
 back off each invite on its own.
 
@@ -22,8 +30,9 @@ from bot.storage.timestamps import from_db_time, from_db_time_or_none, to_db_tim
 
 _COLUMNS = (
     "id, client_file_id, inviter_id, first_name, last_name, email, status, created_at, "
-    "next_check_at, check_failures, registered_at, notified_at"
+    "next_check_at, check_failures, registered_at, notified_at, staff_chat_notified_at"
 )
+_UNCONFIRMED = "status IN ('sending', 'uncertain')"
 
 
 def _invite(row: aiosqlite.Row) -> Invite:
@@ -40,6 +49,7 @@ def _invite(row: aiosqlite.Row) -> Invite:
         check_failures=row["check_failures"],
         registered_at=from_db_time_or_none(row["registered_at"]),
         notified_at=from_db_time_or_none(row["notified_at"]),
+        staff_chat_notified_at=from_db_time_or_none(row["staff_chat_notified_at"]),
     )
 
 
@@ -75,6 +85,63 @@ class InviteQueries(StoreCore):
             ),
         )
         return _invite(row)
+
+    async def begin_invite(
+        self,
+        *,
+        inviter_id: int,
+        first_name: str,
+        last_name: str,
+        email: str | None,
+        now: datetime,
+    ) -> int:
+        """Record an invitation about to be sent (``sending``); return its id."""
+        stamp = to_db_time(now)
+        row = await self._fetch_returned(
+            "INSERT INTO invites (client_file_id, inviter_id, first_name, last_name, email, "
+            "status, created_at, next_check_at) VALUES (NULL, ?, ?, ?, ?, 'sending', ?, ?) "
+            "RETURNING id",
+            (inviter_id, first_name, last_name, email, stamp, stamp),
+        )
+        return int(row["id"])
+
+    async def record_client_file(
+        self, invite_id: int, client_file_id: str, *, first_check_at: datetime
+    ) -> Invite | None:
+        """Fill in the ClientFileID ClickBook returned: the invite is ``pending`` now.
+
+        Other unconfirmed invites to the same address are dropped in the same transaction:
+        this one was sent knowing of them. ``None`` if the invite is gone (forgotten).
+        """
+        async with self.transaction():
+            row = await self._fetch_one(
+                "UPDATE invites SET client_file_id = ?, status = 'pending', next_check_at = ? "
+                f"WHERE id = ? AND {_UNCONFIRMED} RETURNING {_COLUMNS}",
+                (client_file_id, to_db_time(first_check_at), invite_id),
+            )
+            if row is not None and row["email"]:
+                await self._execute(
+                    f"DELETE FROM invites WHERE email = ? AND {_UNCONFIRMED} AND id != ?",
+                    (row["email"], invite_id),
+                )
+        return None if row is None else _invite(row)
+
+    async def mark_invite_uncertain(self, invite_id: int) -> bool:
+        """Record that NewClientFile got no answer: the invitation may have gone out."""
+        changed = await self._execute(
+            "UPDATE invites SET status = 'uncertain' WHERE id = ? AND status = 'sending'",
+            (invite_id,),
+        )
+        return changed == 1
+
+    async def find_unconfirmed_invite_by_email(self, email: str) -> Invite | None:
+        """Return the newest invite to ``email`` whose sending was never confirmed, if any."""
+        row = await self._fetch_one(
+            f"SELECT {_COLUMNS} FROM invites WHERE {_UNCONFIRMED} AND email = ? "
+            "ORDER BY created_at DESC, id DESC LIMIT 1",
+            (email,),
+        )
+        return None if row is None else _invite(row)
 
     async def get_invite(self, invite_id: int) -> Invite | None:
         """Return one invite by id, whatever its status."""
@@ -131,11 +198,14 @@ class InviteQueries(StoreCore):
         )
         return changed == 1
 
-    async def undelivered_acceptances(self) -> list[Invite]:
-        """Return accepted invites whose inviter has not been told yet, oldest first."""
+    async def undelivered_acceptances(self, *, staff_chat: bool = False) -> list[Invite]:
+        """Return accepted invites whose inviter (or, with ``staff_chat``, the staff chat)
+        has not been told yet, oldest first."""
         rows = await self._fetch_all(
             f"SELECT {_COLUMNS} FROM invites WHERE status = 'registered' "
-            "AND notified_at IS NULL ORDER BY registered_at, id"
+            "AND (notified_at IS NULL OR (? AND staff_chat_notified_at IS NULL)) "
+            "ORDER BY registered_at, id",
+            (staff_chat,),
         )
         return [_invite(row) for row in rows]
 
@@ -144,6 +214,15 @@ class InviteQueries(StoreCore):
         changed = await self._execute(
             "UPDATE invites SET notified_at = ? "
             "WHERE id = ? AND status = 'registered' AND notified_at IS NULL",
+            (to_db_time(now), invite_id),
+        )
+        return changed == 1
+
+    async def mark_invite_staff_chat_notified(self, invite_id: int, now: datetime) -> bool:
+        """Record that the staff chat was told; ``True`` only for the call that did it."""
+        changed = await self._execute(
+            "UPDATE invites SET staff_chat_notified_at = ? "
+            "WHERE id = ? AND status = 'registered' AND staff_chat_notified_at IS NULL",
             (to_db_time(now), invite_id),
         )
         return changed == 1

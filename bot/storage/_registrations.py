@@ -1,18 +1,24 @@
-"""Store queries for customer registrations: the StubID first, then every step after it.
+"""Store queries for customer registrations: intent first, the StubID next, then every step.
 
 The lifecycle (see :class:`bot.storage.records.RegistrationState`)::
 
-    create_registration ──► stub_created ──► processed ──► active
-                                 │               │
-                                 └──────┬────────┘
-                                        ▼
-                                      failed
+    begin_registration ──► submitting ──record_stub_id──► stub_created ──► processed ──► active
+                               │                               │               │
+                               └───────────────────────────────┴───────┬───────┘
+                                                                       ▼
+                                                                     failed
 
-``create_registration`` is called the moment ClickBook hands out a StubID and before
-anything else happens, so the StubID can never be lost. Each transition is one atomic
-``UPDATE ... WHERE state IN (...)`` whose changed-row count tells the caller whether *this*
-call made the transition (``True``) or it had already happened / was not possible
-(``False``).
+``begin_registration`` is the first write: it records the intent (state ``submitting``, no
+StubID yet) and counts the attempt towards the daily cap in one transaction, *before*
+SETUSERFIELDS is sent. If it fails, nothing is sent. ``record_stub_id`` fills the StubID in
+one statement the moment ClickBook hands it out. A ``submitting`` row that never got its
+StubID (a crash or a failed write between the two) tells the background job that ClickBook
+may hold a stub nobody can finish; see :mod:`bot.signup` for what the job does with it.
+``create_registration`` stores a StubID directly (both steps at once).
+
+Each transition is one atomic ``UPDATE ... WHERE state IN (...)`` whose changed-row count
+tells the caller whether *this* call made the transition (``True``) or it had already
+happened / was not possible (``False``).
 
 ``next_attempt_at`` is when the background job should next try to finish a registration.
 It defaults to ``now`` at creation: if the process dies right after the StubID is stored,
@@ -36,7 +42,12 @@ _COLUMNS = (
     "attempts, next_attempt_at, last_error_code, failure_reason, user_notified_at, "
     "created_at, updated_at"
 )
-_UNFINISHED = "state IN ('stub_created', 'processed')"
+_UNFINISHED = "state IN ('submitting', 'stub_created', 'processed')"
+_REPLACEABLE = "registrations.state IN ('submitting', 'failed')"
+
+
+def _db_time_or_none(moment: datetime | None) -> str | None:
+    return None if moment is None else to_db_time(moment)
 
 
 def _registration(row: aiosqlite.Row) -> Registration:
@@ -98,8 +109,9 @@ class RegistrationQueries(StoreCore):
     ) -> Registration:
         """Store a fresh StubID in state ``stub_created`` and return the registration.
 
-        A ``failed`` registration of the same user is replaced; any other existing one
-        raises :class:`~bot.storage.errors.RegistrationExistsError`. ``next_attempt_at``
+        A ``failed`` or ``submitting`` registration of the same user is replaced; any other
+        existing one raises :class:`~bot.storage.errors.RegistrationExistsError`.
+        ``next_attempt_at``
         (default ``now``) is when the background job may take over.
         """
         stamp = to_db_time(now)
@@ -116,7 +128,7 @@ class RegistrationQueries(StoreCore):
             "next_attempt_at = excluded.next_attempt_at, last_error_code = NULL, "
             "failure_reason = NULL, user_notified_at = NULL, "
             "created_at = excluded.created_at, updated_at = excluded.updated_at "
-            "WHERE registrations.state = 'failed' "
+            f"WHERE {_REPLACEABLE} "
             f"RETURNING {_COLUMNS}",
             (telegram_id, chat_id, stub_id, email, full_name, language, due, stamp, stamp),
         )
@@ -126,24 +138,121 @@ class RegistrationQueries(StoreCore):
             raise RegistrationExistsError(telegram_id)
         return _registration(row)
 
-    async def mark_registration_processed(self, telegram_id: int, now: datetime) -> bool:
-        """Record that PROCESSREGSTUB succeeded; ``False`` if it was not ``stub_created``."""
+    async def begin_registration(
+        self,
+        telegram_id: int,
+        *,
+        chat_id: int,
+        email: str,
+        full_name: str,
+        language: str,
+        now: datetime,
+        next_attempt_at: datetime,
+    ) -> int:
+        """Record a submission about to be sent (``submitting``) and count it; one transaction.
+
+        Returns the id of the counted attempt (for :meth:`abandon_registration`). A
+        ``failed`` or ``submitting`` registration of the user is replaced (the caller makes
+        sure no submission of theirs is in flight); any other raises
+        :class:`~bot.storage.errors.RegistrationExistsError`. ``next_attempt_at`` is when the
+        background job may conclude that the submission died without a StubID.
+        """
+        stamp = to_db_time(now)
+        self._unregistered.discard(telegram_id)
+        async with self.transaction():
+            row = await self._fetch_one(
+                "INSERT INTO registrations (telegram_id, chat_id, stub_id, email, full_name, "
+                "language, state, next_attempt_at, created_at, updated_at) "
+                "VALUES (?, ?, NULL, ?, ?, ?, 'submitting', ?, ?, ?) "
+                "ON CONFLICT (telegram_id) DO UPDATE SET chat_id = excluded.chat_id, "
+                "stub_id = NULL, email = excluded.email, "
+                "full_name = excluded.full_name, language = excluded.language, "
+                "state = 'submitting', clickbook_user = NULL, attempts = 0, "
+                "next_attempt_at = excluded.next_attempt_at, last_error_code = NULL, "
+                "failure_reason = NULL, user_notified_at = NULL, "
+                "created_at = excluded.created_at, updated_at = excluded.updated_at "
+                f"WHERE {_REPLACEABLE} RETURNING telegram_id",
+                (
+                    telegram_id,
+                    chat_id,
+                    email,
+                    full_name,
+                    language,
+                    to_db_time(next_attempt_at),
+                    stamp,
+                    stamp,
+                ),
+            )
+            if row is None:
+                raise RegistrationExistsError(telegram_id)
+            attempt = await self._fetch_returned(
+                "INSERT INTO signup_attempts (telegram_id, attempted_at) VALUES (?, ?) "
+                "RETURNING id",
+                (telegram_id, stamp),
+            )
+        self._unregistered.discard(telegram_id)
+        return int(attempt["id"])
+
+    async def record_stub_id(
+        self, telegram_id: int, stub_id: str, *, now: datetime, next_attempt_at: datetime
+    ) -> bool:
+        """Fill in the StubID of a ``submitting`` registration (now ``stub_created``)."""
         changed = await self._execute(
-            "UPDATE registrations SET state = 'processed', updated_at = ? "
+            "UPDATE registrations SET stub_id = ?, state = 'stub_created', "
+            "next_attempt_at = ?, updated_at = ? "
+            "WHERE telegram_id = ? AND state = 'submitting'",
+            (stub_id, to_db_time(next_attempt_at), to_db_time(now), telegram_id),
+        )
+        return changed == 1
+
+    async def abandon_registration(self, telegram_id: int, attempt_id: int | None) -> None:
+        """Delete a ``submitting`` registration that created nothing at ClickBook.
+
+        With ``attempt_id``, the attempt stops counting too (the submission certainly never
+        reached ClickBook); without, it keeps counting (ClickBook looked at it and refused).
+        """
+        async with self.transaction():
+            await self._execute(
+                "DELETE FROM registrations WHERE telegram_id = ? AND state = 'submitting'",
+                (telegram_id,),
+            )
+            if attempt_id is not None:
+                await self._execute("DELETE FROM signup_attempts WHERE id = ?", (attempt_id,))
+
+    async def mark_registration_processed(
+        self, telegram_id: int, now: datetime, *, next_attempt_at: datetime | None = None
+    ) -> bool:
+        """Record that PROCESSREGSTUB succeeded; ``False`` if it was not ``stub_created``.
+
+        ``next_attempt_at``, if given, postpones the job (the caller goes on inline).
+        """
+        changed = await self._execute(
+            "UPDATE registrations SET state = 'processed', updated_at = ?, "
+            "next_attempt_at = coalesce(?, next_attempt_at) "
             "WHERE telegram_id = ? AND state = 'stub_created'",
-            (to_db_time(now), telegram_id),
+            (to_db_time(now), _db_time_or_none(next_attempt_at), telegram_id),
         )
         return changed == 1
 
     async def mark_registration_signed_in(
-        self, telegram_id: int, clickbook_user: str, now: datetime
+        self,
+        telegram_id: int,
+        clickbook_user: str,
+        now: datetime,
+        *,
+        next_attempt_at: datetime | None = None,
     ) -> bool:
-        """Record the sign-in that completes the registration (state ``active``)."""
+        """Record the sign-in that completes the registration (state ``active``).
+
+        The registration stays due until the user is told (``mark_registration_user_notified``),
+        so a crash after this point still ends in the message; ``next_attempt_at``, if given,
+        gives the caller that long to tell them itself.
+        """
         changed = await self._execute(
-            "UPDATE registrations SET state = 'active', clickbook_user = ?, "
-            "next_attempt_at = NULL, updated_at = ? "
+            "UPDATE registrations SET state = 'active', clickbook_user = ?, updated_at = ?, "
+            "next_attempt_at = coalesce(?, next_attempt_at) "
             f"WHERE telegram_id = ? AND {_UNFINISHED}",
-            (clickbook_user, to_db_time(now), telegram_id),
+            (clickbook_user, to_db_time(now), _db_time_or_none(next_attempt_at), telegram_id),
         )
         return changed == 1
 
@@ -181,16 +290,20 @@ class RegistrationQueries(StoreCore):
         the call that set the mark, so it can also serve as an at-most-once claim.
         """
         changed = await self._execute(
-            "UPDATE registrations SET user_notified_at = ?, updated_at = ? "
-            "WHERE telegram_id = ? AND user_notified_at IS NULL",
+            "UPDATE registrations SET user_notified_at = ?, next_attempt_at = NULL, "
+            "updated_at = ? WHERE telegram_id = ? AND user_notified_at IS NULL",
             (to_db_time(now), to_db_time(now), telegram_id),
         )
         return changed == 1
 
     async def due_registrations(self, now: datetime) -> list[Registration]:
-        """Return unfinished, un-notified registrations whose next attempt is due, oldest first."""
+        """Return un-notified registrations whose next attempt is due, oldest first.
+
+        Active ones are included: the user may not have been told yet (a crash after the
+        sign-in); failed ones are not (whoever failed them told the user).
+        """
         rows = await self._fetch_all(
-            f"SELECT {_COLUMNS} FROM registrations WHERE {_UNFINISHED} "
+            f"SELECT {_COLUMNS} FROM registrations WHERE state != 'failed' "
             "AND user_notified_at IS NULL AND next_attempt_at <= ? "
             "ORDER BY next_attempt_at, telegram_id",
             (to_db_time(now),),

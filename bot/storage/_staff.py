@@ -147,21 +147,38 @@ class StaffQueries(StoreCore):
         )
         return deleted == 1
 
-    async def record_signin_failure(self, telegram_id: int, now: datetime) -> None:
-        """Count one failed ClickBook sign-in towards the staff member's limit."""
+    async def record_signin_failure(
+        self, telegram_id: int, now: datetime, *, account: str | None = None
+    ) -> None:
+        """Count one failed ClickBook sign-in towards the staff member's limit.
+
+        ``account`` is the caller's keyed hash of the ClickBook email (never the email
+        itself): the failure then also counts towards that account's limit.
+        """
         await self._execute(
-            "INSERT INTO signin_failures (telegram_id, failed_at) VALUES (?, ?)",
-            (telegram_id, to_db_time(now)),
+            "INSERT INTO signin_failures (telegram_id, failed_at, account) VALUES (?, ?, ?)",
+            (telegram_id, to_db_time(now), account),
         )
 
     async def count_signin_failures(self, telegram_id: int, since: datetime) -> int:
-        """Return how many sign-ins failed at or after ``since``."""
+        """Return how many of the staff member's sign-ins failed at or after ``since``."""
         row = await self._fetch_one(
             "SELECT count(*) FROM signin_failures WHERE telegram_id = ? AND failed_at >= ?",
             (telegram_id, to_db_time(since)),
         )
         return 0 if row is None else int(row[0])
 
-    async def clear_signin_failures(self, telegram_id: int) -> None:
-        """Forget the failed sign-ins (after a successful one)."""
-        await self._execute("DELETE FROM signin_failures WHERE telegram_id = ?", (telegram_id,))
+    async def count_account_signin_failures(self, account: str, since: datetime) -> int:
+        """Return how many sign-ins to the account (by its hash) failed at or after ``since``."""
+        row = await self._fetch_one(
+            "SELECT count(*) FROM signin_failures WHERE account = ? AND failed_at >= ?",
+            (account, to_db_time(since)),
+        )
+        return 0 if row is None else int(row[0])
+
+    async def clear_signin_failures(self, telegram_id: int, *, account: str | None = None) -> None:
+        """Forget the failed sign-ins (after a successful one), the account's too if given."""
+        await self._execute(
+            "DELETE FROM signin_failures WHERE telegram_id = ? OR account = ?",
+            (telegram_id, account),
+        )

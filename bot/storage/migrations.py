@@ -135,9 +135,81 @@ CREATE INDEX invites_unnotified ON invites (id)
     WHERE status = 'registered' AND notified_at IS NULL;
 """
 
+_WRITE_AHEAD_REGISTRATIONS = """
+CREATE TABLE registrations_v3 (
+    telegram_id      INTEGER PRIMARY KEY,
+    chat_id          INTEGER NOT NULL,
+    stub_id          TEXT UNIQUE,
+    email            TEXT NOT NULL COLLATE NOCASE,
+    full_name        TEXT NOT NULL,
+    language         TEXT NOT NULL,
+    state            TEXT NOT NULL CHECK (state IN
+                     ('submitting', 'stub_created', 'processed', 'active', 'failed')),
+    clickbook_user   TEXT,
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at  TEXT,
+    last_error_code  TEXT,
+    failure_reason   TEXT,
+    user_notified_at TEXT,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL,
+    CHECK (stub_id IS NOT NULL OR state IN ('submitting', 'failed'))
+);
+INSERT INTO registrations_v3 SELECT telegram_id, chat_id, stub_id, email, full_name, language,
+    state, clickbook_user, attempts, next_attempt_at, last_error_code, failure_reason,
+    user_notified_at, created_at, updated_at FROM registrations;
+DROP TABLE registrations;
+ALTER TABLE registrations_v3 RENAME TO registrations;
+CREATE INDEX registrations_by_email ON registrations (email);
+CREATE INDEX registrations_due ON registrations (next_attempt_at)
+    WHERE next_attempt_at IS NOT NULL;
+"""
+
+_INVITE_INTENTS = """
+CREATE TABLE invites_v4 (
+    id                     INTEGER PRIMARY KEY,
+    client_file_id         TEXT UNIQUE,
+    inviter_id             INTEGER NOT NULL,
+    first_name             TEXT NOT NULL,
+    last_name              TEXT NOT NULL,
+    email                  TEXT COLLATE NOCASE,
+    status                 TEXT NOT NULL DEFAULT 'pending'
+                           CHECK (status IN ('sending', 'uncertain', 'pending', 'registered')),
+    created_at             TEXT NOT NULL,
+    next_check_at          TEXT NOT NULL,
+    check_failures         INTEGER NOT NULL DEFAULT 0,
+    registered_at          TEXT,
+    notified_at            TEXT,
+    staff_chat_notified_at TEXT,
+    CHECK (notified_at IS NULL OR status = 'registered'),
+    CHECK (staff_chat_notified_at IS NULL OR status = 'registered'),
+    CHECK (client_file_id IS NOT NULL OR status IN ('sending', 'uncertain'))
+);
+INSERT INTO invites_v4 (id, client_file_id, inviter_id, first_name, last_name, email, status,
+    created_at, next_check_at, check_failures, registered_at, notified_at,
+    staff_chat_notified_at)
+    SELECT id, client_file_id, inviter_id, first_name, last_name, email, status, created_at,
+    next_check_at, check_failures, registered_at, notified_at, notified_at FROM invites;
+DROP TABLE invites;
+ALTER TABLE invites_v4 RENAME TO invites;
+CREATE INDEX invites_due ON invites (next_check_at) WHERE status = 'pending';
+CREATE INDEX invites_by_email ON invites (email) WHERE status != 'registered';
+CREATE INDEX invites_unnotified ON invites (id)
+    WHERE status = 'registered' AND (notified_at IS NULL OR staff_chat_notified_at IS NULL);
+"""
+
+_SIGNIN_FAILURES_PER_ACCOUNT = """
+ALTER TABLE signin_failures ADD COLUMN account TEXT;
+CREATE INDEX signin_failures_by_account ON signin_failures (account, failed_at)
+    WHERE account IS NOT NULL;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _CUSTOMER_SIGNUP,  # 1: users, drafts, registrations, sign-up limit, PTB state
     _STAFF_AND_INVITES,  # 2: staff, staff links and credentials, invites
+    _WRITE_AHEAD_REGISTRATIONS,  # 3: a "submitting" registration is written before SETUSERFIELDS
+    _INVITE_INTENTS,  # 4: an invite is written before NewClientFile; one flag per notice
+    _SIGNIN_FAILURES_PER_ACCOUNT,  # 5: failed sign-ins also counted per ClickBook account
 )
 """Migration ``i`` (0-based) brings the schema from version ``i`` to ``i + 1``."""
 

@@ -14,10 +14,11 @@ from typing import Any
 class RegistrationState(StrEnum):
     """Where a customer's ClickBook account creation stands.
 
-    ``stub_created`` → ``processed`` → ``active``; any state but ``active`` may become
-    ``failed`` (for example when the stub expired before it could be processed).
+    ``submitting`` → ``stub_created`` → ``processed`` → ``active``; any state but ``active``
+    may become ``failed`` (for example when the stub expired before it could be processed).
     """
 
+    SUBMITTING = "submitting"  # about to send SETUSERFIELDS, or its StubID was never stored
     STUB_CREATED = "stub_created"  # SETUSERFIELDS returned a StubID; not yet processed
     PROCESSED = "processed"  # PROCESSREGSTUB answered 301: the ClickBook account exists
     ACTIVE = "active"  # the bot signed the customer in
@@ -25,8 +26,10 @@ class RegistrationState(StrEnum):
 
 
 class InviteStatus(StrEnum):
-    """Whether an invited client has accepted yet."""
+    """Whether the invitation went out, and whether the invited client has accepted yet."""
 
+    SENDING = "sending"  # about to send NewClientFile (or the process died while it was sent)
+    UNCERTAIN = "uncertain"  # NewClientFile got no answer: it may or may not have gone out
     PENDING = "pending"
     REGISTERED = "registered"
 
@@ -59,7 +62,8 @@ class Registration:
 
     telegram_id: int
     chat_id: int
-    stub_id: str
+    stub_id: str | None
+    """``None`` while ``submitting`` (and when such a registration failed)."""
     email: str
     full_name: str
     language: str
@@ -103,7 +107,8 @@ class Invite:
     """A client invited by a staff member, tracked until the client accepts."""
 
     id: int
-    client_file_id: str
+    client_file_id: str | None
+    """``None`` until ClickBook answered NewClientFile (``sending``, ``uncertain``)."""
     inviter_id: int
     first_name: str
     last_name: str
@@ -116,6 +121,8 @@ class Invite:
     registered_at: datetime | None
     notified_at: datetime | None
     """When the inviter was told of the acceptance."""
+    staff_chat_notified_at: datetime | None = None
+    """When the staff chat was told of the acceptance (each notice has its own mark)."""
 
     @property
     def full_name(self) -> str:

@@ -36,7 +36,8 @@ Method groups (each documented in its module):
 - users (``_users``): ``get_language``, ``set_language``;
 - drafts (``_drafts``): ``get_draft``, ``set_draft_field``, ``remove_draft_field``,
   ``set_draft_editing``, ``delete_draft``;
-- registrations (``_registrations``): ``get_registration``, ``create_registration``,
+- registrations (``_registrations``): ``get_registration``, ``begin_registration``,
+  ``record_stub_id``, ``abandon_registration``, ``create_registration``,
   ``mark_registration_processed``, ``mark_registration_signed_in``,
   ``schedule_registration_retry``, ``mark_registration_failed``,
   ``mark_registration_user_notified``, ``due_registrations``,
@@ -44,16 +45,20 @@ Method groups (each documented in its module):
 - staff (``_staff``): ``add_staff``, ``remove_staff``, ``is_staff``, ``list_staff``,
   ``create_staff_link``, ``get_staff_link``, ``consume_staff_link``,
   ``save_staff_credentials``, ``get_staff_credentials``, ``delete_staff_credentials``,
-  ``record_signin_failure``, ``count_signin_failures``, ``clear_signin_failures``;
-- invites (``_invites``): ``create_invite``, ``get_invite``, ``pending_invites``,
-  ``due_invites``, ``find_pending_invite_by_email``, ``schedule_invite_check``,
-  ``mark_invite_registered``, ``undelivered_acceptances``, ``mark_invite_notified``,
-  ``forget_invite``, ``mark_signin_notice_sent``, ``signin_notice_sent``,
+  ``record_signin_failure``, ``count_signin_failures``, ``count_account_signin_failures``,
+  ``clear_signin_failures``;
+- invites (``_invites``): ``begin_invite``, ``record_client_file``,
+  ``mark_invite_uncertain``, ``find_unconfirmed_invite_by_email``, ``create_invite``,
+  ``get_invite``, ``pending_invites``, ``due_invites``, ``find_pending_invite_by_email``,
+  ``schedule_invite_check``, ``mark_invite_registered``, ``undelivered_acceptances``,
+  ``mark_invite_notified``, ``mark_invite_staff_chat_notified``, ``forget_invite``,
+  ``mark_signin_notice_sent``, ``signin_notice_sent``,
   ``clear_signin_notice``;
 - framework state for the PTB adapter (``_app_state``): ``get_conversation_states``,
   ``set_conversation_state``, ``get_documents``, ``get_document``, ``put_document``,
   ``delete_document``;
-- housekeeping (here): ``prune_rate_limit_records``, ``schema_version``.
+- housekeeping (here): ``prune_rate_limit_records``, ``prune_abandoned``, ``schema_version``;
+  ``prune_drafts`` (drafts) and ``forget_cached`` (core).
 """
 
 from __future__ import annotations
@@ -142,6 +147,21 @@ class Store(
                 "DELETE FROM signin_failures WHERE failed_at < ?", (cutoff,)
             )
         return signups + signins
+
+    async def prune_abandoned(self, before: datetime) -> int:
+        """Delete failed registrations, unconfirmed invites and expired staff links that
+        last changed before ``before``; return how many."""
+        cutoff = to_db_time(before)
+        async with self.transaction():
+            failed = await self._execute(
+                "DELETE FROM registrations WHERE state = 'failed' AND updated_at < ?", (cutoff,)
+            )
+            unconfirmed = await self._execute(
+                "DELETE FROM invites WHERE status IN ('sending', 'uncertain') AND created_at < ?",
+                (cutoff,),
+            )
+            links = await self._execute("DELETE FROM staff_links WHERE expires_at < ?", (cutoff,))
+        return failed + unconfirmed + links
 
 
 def _make_private(path: Path) -> None:

@@ -24,7 +24,9 @@ async def test_garbled_answer_to_setuserfields_is_an_unknown_outcome_not_a_retry
 
         ann.assert_sees("submit.uncertain")
         assert world.store is not None
-        assert await world.store.get_registration(ann.actor.id) is None
+        unknown = await world.store.get_registration(ann.actor.id)
+        assert unknown is not None
+        assert (unknown.state, unknown.stub_id) == ("submitting", None)
     finally:
         await world.stop()
 
@@ -62,6 +64,8 @@ async def test_address_registered_elsewhere_before_activation_sends_the_user_bac
         ann.assert_sees("email.prompt")
         await ann.send("ann.new@example.com")
         await ann.choose("email.yes")
+        ann.assert_asks("password")  # an hour later the password has left memory
+        await ann.send(ann.password)
         ann.assert_sees("summary.title")
     finally:
         await world.stop()

@@ -31,6 +31,11 @@ def world_options(staff_settings: Settings) -> dict[str, Any]:
     return {"settings": staff_settings, "clickbook_sleep": no_sleep}
 
 
+def behind(staff_settings: Settings, network: Any) -> dict[str, Any]:
+    """The staff world's options with ``network`` between the bot and ClickBook."""
+    return {"settings": staff_settings, "clickbook_sleep": no_sleep, "clickbook_network": network}
+
+
 @pytest.fixture
 def owner(world: World) -> Person:
     """Olga, the owner configured in CLICKBOT_OWNER_IDS."""

@@ -18,9 +18,9 @@ import pytest
 from bot.config import Settings
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
+from tests.staff.conftest import behind
 from tests.staff.people import Person
 from tests.staff.test_invite import NEW_PASSWORD, change_staff_password
-from tests.support.timing import no_sleep
 
 
 class HeldSignIn(httpx.AsyncBaseTransport):
@@ -44,11 +44,7 @@ class HeldSignIn(httpx.AsyncBaseTransport):
 @pytest.fixture
 def world_options(staff_settings: Settings) -> dict[str, Any]:
     """The staff world with a sign-in request that can be held."""
-    return {
-        "settings": staff_settings,
-        "clickbook_sleep": no_sleep,
-        "clickbook_network": HeldSignIn,  # the HTTP boundary, not our code
-    }
+    return behind(staff_settings, HeldSignIn)  # the HTTP boundary, not our code
 
 
 async def test_a_renewal_refused_meanwhile_keeps_the_new_sign_in(

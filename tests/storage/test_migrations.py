@@ -89,3 +89,73 @@ async def test_a_failing_migration_leaves_the_previous_version_untouched(db_path
         assert await _tables(conn) == {"a"}
     finally:
         await conn.close()
+
+
+async def test_a_version_2_database_keeps_its_registrations_and_takes_submitting_ones(
+    db_path: Path,
+) -> None:
+    conn = await _connect(db_path)
+    try:
+        assert await migrate(conn, MIGRATIONS[:2]) == 2
+        await conn.execute(
+            "INSERT INTO registrations (telegram_id, chat_id, stub_id, email, full_name, "
+            "language, state, next_attempt_at, created_at, updated_at) VALUES "
+            "(1, 1, 'STUB-OLD', 'old@example.com', 'Old Timer', 'en', 'stub_created', "
+            "'2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z', "
+            "'2026-01-01T00:00:00.000000Z')"
+        )
+    finally:
+        await conn.close()
+
+    store = await Store.open(db_path)
+    try:
+        old = await store.get_registration(1)
+        assert old is not None
+        assert (old.stub_id, old.state) == ("STUB-OLD", "stub_created")
+        await store.begin_registration(
+            2,
+            chat_id=2,
+            email="new@example.com",
+            full_name="New",
+            language="en",
+            now=T0,
+            next_attempt_at=at(60),
+        )
+        new = await store.get_registration(2)
+        assert new is not None
+        assert (new.stub_id, new.state) == (None, "submitting")
+    finally:
+        await store.close()
+
+
+async def test_a_version_3_database_keeps_its_invites_and_their_delivery(db_path: Path) -> None:
+    conn = await _connect(db_path)
+    try:
+        assert await migrate(conn, MIGRATIONS[:3]) == 3
+        await conn.execute(
+            "INSERT INTO invites (client_file_id, inviter_id, first_name, last_name, email, "
+            "status, created_at, next_check_at, registered_at, notified_at) VALUES "
+            "('CF-OLD', 7, 'Ann', 'Lee', 'ann@example.com', 'registered', "
+            "'2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z', "
+            "'2026-01-02T00:00:00.000000Z', '2026-01-02T00:00:00.000000Z')"
+        )
+    finally:
+        await conn.close()
+
+    store = await Store.open(db_path)
+    try:
+        [old] = await store.pending_invites() or [None]
+        assert old is None
+        assert await store.undelivered_acceptances(staff_chat=True) == []
+        intent = await store.begin_invite(
+            inviter_id=7, first_name="Bea", last_name="Ng", email="bea@example.com", now=T0
+        )
+        unconfirmed = await store.find_unconfirmed_invite_by_email("BEA@example.com")
+        assert unconfirmed is not None
+        assert (unconfirmed.id, unconfirmed.client_file_id) == (intent, None)
+        sent = await store.record_client_file(intent, "CF-NEW", first_check_at=at(5))
+        assert sent is not None
+        assert sent.client_file_id == "CF-NEW"
+        assert await store.find_unconfirmed_invite_by_email("bea@example.com") is None
+    finally:
+        await store.close()

@@ -56,7 +56,9 @@ async def test_a_fresh_registration_is_due_at_once_unless_a_grace_period_is_give
     assert [r.telegram_id for r in await store.due_registrations(at(5))] == [1, 2]
 
 
-async def test_the_happy_path_ends_active_and_no_longer_due(store: Store) -> None:
+async def test_the_happy_path_ends_active_and_no_longer_due_once_the_user_is_told(
+    store: Store,
+) -> None:
     await _create(store)
     assert await store.mark_registration_processed(1, at(1))
     processed = await store.get_registration(1)
@@ -69,7 +71,12 @@ async def test_the_happy_path_ends_active_and_no_longer_due(store: Store) -> Non
     assert active is not None
     assert active.state is RegistrationState.ACTIVE
     assert active.clickbook_user == "CN=Ann Lee/O=ClickBook"
-    assert active.next_attempt_at is None
+    # Active but not told yet (a crash may come before the message): still the job's business.
+    assert [r.telegram_id for r in await store.due_registrations(at(60))] == [1]
+    assert await store.mark_registration_user_notified(1, at(3))
+    told = await store.get_registration(1)
+    assert told is not None
+    assert told.next_attempt_at is None
     assert await store.due_registrations(at(60)) == []
 
 
@@ -227,3 +234,23 @@ async def test_a_read_racing_the_creation_does_not_hide_it(store: Store) -> None
     )  # fmt: skip
     await read
     assert await store.get_registration(42) is not None
+
+
+async def test_failed_registrations_and_unconfirmed_invites_are_pruned_after_their_retention(
+    store: Store,
+) -> None:
+    await _create(store, 1)
+    await _create(store, 2)
+    assert await store.mark_registration_failed(1, "StubExpired", at(1))
+    unsent = await store.begin_invite(
+        inviter_id=9, first_name="Ann", last_name="Lee", email="ann@example.com", now=at(1)
+    )
+    await store.create_staff_link("h", created_by=9, expires_at=at(2), now=T0)
+
+    assert await store.prune_abandoned(at(1)) == 0
+    assert await store.prune_abandoned(at(3)) == 3
+
+    assert await store.get_registration(1) is None
+    assert await store.get_registration(2) is not None  # unfinished: never pruned
+    assert await store.get_invite(unsent) is None
+    assert await store.get_staff_link("h") is None

@@ -1,0 +1,174 @@
+"""The sign-in limit counts per ClickBook account too, not only per staff member (issue 8, item 8).
+
+ClickBook locks an account after five failed sign-ins in a row; the bot allows three per day.
+Counted per Telegram user only, two staff members mistyping the same account's password
+would reach six. What ClickBook saw is read from a network between the bot and the sandbox
+that counts the LoginOK requests per email, and from the sandbox's failure count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import re
+import sqlite3
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.config import Settings
+from bot.sandbox.clickbook import ManualClock
+from bot.sandbox.world import World
+from bot.staff_sessions import SIGNIN_FAILURE_LIMIT
+from tests.staff.conftest import behind
+from tests.staff.people import STAFF_EMAIL, Person, person
+from tests.staff.test_invite import NEW_PASSWORD, change_staff_password
+
+
+class LoginCounter(httpx.AsyncBaseTransport):
+    """The network to ClickBook, counting the sign-ins (LoginOK) per email.
+
+    Once ``armed``, it holds the next sign-in until ``release`` is set.
+    """
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.logins: Counter[str] = Counter()
+        self.armed = False
+        self.holding = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Count a LoginOK by the email in its Basic credentials; pass everything on."""
+        if "loginok" in request.url.path.lower():
+            credentials = request.headers["Authorization"].removeprefix("Basic ")
+            email = base64.b64decode(credentials).decode().split(":", 1)[0]
+            self.logins[email.strip().lower()] += 1
+            if self.armed:
+                self.armed = False
+                self.holding.set()
+                await self.release.wait()
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.fixture
+def world_options(staff_settings: Settings) -> dict[str, Any]:
+    """The staff world behind a network that counts sign-ins."""
+    return behind(staff_settings, LoginCounter)  # the HTTP boundary, not our code
+
+
+def network(world: World) -> LoginCounter:
+    assert isinstance(world.clickbook_transport, LoginCounter)
+    return world.clickbook_transport
+
+
+def logins(world: World, email: str = STAFF_EMAIL) -> int:
+    return network(world).logins[email.lower()]
+
+
+def failures_at_clickbook(world: World) -> tuple[int, bool]:
+    """Return ClickBook's consecutive failures for the staff account, and whether it is locked."""
+    attempts = world.sandbox.state.sandbox.attempts[STAFF_EMAIL.lower()]
+    return attempts.failures, attempts.locked_until is not None
+
+
+async def test_two_staff_members_share_the_accounts_three_attempts(
+    world: World, owner: Person, bob: Person
+) -> None:
+    carol = person(world, "Carol", "Cook")
+    await carol.open_link(await owner.make_link())
+    for attempt in range(SIGNIN_FAILURE_LIMIT):
+        await bob.sign_in(password=f"wrong-{attempt}")
+
+    for attempt in range(SIGNIN_FAILURE_LIMIT):
+        # The same account, however it is typed.
+        await carol.sign_in(email=f"  {STAFF_EMAIL.upper()} ", password=f"typo-{attempt}")
+        assert carol.sees_start_of("signin.limited")
+    await carol.sign_in()
+
+    assert carol.sees_start_of("signin.limited")
+    assert logins(world) == SIGNIN_FAILURE_LIMIT
+    assert failures_at_clickbook(world) == (SIGNIN_FAILURE_LIMIT, False)
+
+
+async def test_two_staff_members_signing_in_at_once_do_not_both_use_the_last_attempt(
+    world: World, owner: Person, bob: Person
+) -> None:
+    carol = person(world, "Carol", "Cook")
+    await carol.open_link(await owner.make_link())
+    for attempt in range(SIGNIN_FAILURE_LIMIT - 1):
+        await bob.sign_in(password=f"wrong-{attempt}")
+    await carol.send("/signin")
+    await carol.send(STAFF_EMAIL)
+    await bob.send("/signin")
+    await bob.send(STAFF_EMAIL)
+
+    network(world).armed = True
+    bobs = asyncio.create_task(bob.send("wrong-last"))
+    await asyncio.wait_for(network(world).holding.wait(), 5)
+    carols = asyncio.create_task(carol.send("typo-last"))
+    # Carol's attempt has begun (the bot shows it is working) while Bob's is at ClickBook.
+    await asyncio.wait_for(
+        world.emulator.wait_until(
+            lambda: any(
+                call.method == "sendChatAction"
+                and str(call.params.get("chat_id")) == str(carol.id)
+                for call in world.emulator.calls
+            )
+        ),
+        5,
+    )
+    network(world).release.set()
+    await asyncio.wait_for(asyncio.gather(bobs, carols), 5)
+
+    assert logins(world) == SIGNIN_FAILURE_LIMIT
+    assert carol.sees_start_of("signin.limited")
+    assert failures_at_clickbook(world) == (SIGNIN_FAILURE_LIMIT, False)
+
+
+async def test_a_failed_renewal_counts_towards_the_account(
+    world: World, owner: Person, bob: Person, clock: ManualClock
+) -> None:
+    carol = person(world, "Carol", "Cook")
+    await carol.open_link(await owner.make_link())
+    await bob.sign_in()
+    await bob.invite()
+    change_staff_password(world)
+    for attempt in range(SIGNIN_FAILURE_LIMIT - 1):
+        await carol.sign_in(password=f"typo-{attempt}")
+    clock.advance(timedelta(hours=1))  # Bob's session expired: the poll must renew it
+
+    await world.run_jobs()
+    await carol.sign_in(password=NEW_PASSWORD)
+
+    assert carol.sees_start_of("signin.limited")
+    assert failures_at_clickbook(world) == (SIGNIN_FAILURE_LIMIT, False)
+    assert logins(world) == 1 + SIGNIN_FAILURE_LIMIT  # Bob's sign-in, then three failures
+
+
+async def test_the_account_is_counted_by_a_keyed_hash_never_by_its_email(
+    world: World, owner: Person, bob: Person
+) -> None:
+    await bob.sign_in(password="wrong-0")
+
+    with sqlite3.connect(world.database) as conn:
+        [(account,)] = conn.execute("SELECT account FROM signin_failures").fetchall()
+    assert re.fullmatch("[0-9a-f]{64}", account)
+    assert account != hashlib.sha256(STAFF_EMAIL.encode()).hexdigest()  # not a bare hash
+
+
+async def test_own_failures_for_another_account_leave_a_stored_sign_in_usable(
+    world: World, owner: Person, bob: Person
+) -> None:
+    await bob.sign_in()
+    for attempt in range(SIGNIN_FAILURE_LIMIT):
+        await bob.sign_in(email="someone.else@sandbox.example", password=f"wrong-{attempt}")
+    await world.restart()  # the sign-in is read back from the store
+
+    await bob.invite()
+
+    bob.assert_sees("invite.sent", email="ann@example.com", name="Ann Lee")
