@@ -62,8 +62,12 @@ def _bench_parser(bench: argparse.ArgumentParser) -> None:
     presets.add_argument("--quick", action="store_true", help="a short run (10 customers)")
     presets.add_argument("--burst", action="store_true", help="100 customers over 60 s")
     only = bench.add_mutually_exclusive_group()
-    only.add_argument("--field", dest="only", action="store_const", const="field")
-    only.add_argument("--capacity", dest="only", action="store_const", const="capacity")
+    only.add_argument(
+        "--field", dest="only", action="store_const", const="field", help="the field run only"
+    )
+    only.add_argument(
+        "--capacity", dest="only", action="store_const", const="capacity", help="capacity only"
+    )
     bench.add_argument("--customers", type=int, help="field customers (default 60)")
     bench.add_argument("--period", type=float, help="seconds they arrive over (default 60)")
     bench.add_argument("--think", type=ThinkTime.parse, help="LOW-HIGH seconds (default 2-6)")
