@@ -9,8 +9,11 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
+
 from bot.bench import customise, preset, run_bench
 from bot.bench.population import ThinkTime
+from bot.cli import main
 
 N = r"\d+"
 X = r"\d+\.\d\d"
@@ -79,3 +82,24 @@ def test_presets_and_what_changing_them_makes() -> None:
     field_only = customise(default, only="field")
     assert field_only.field_run
     assert not field_only.capacity_run
+
+
+def test_the_bench_command_passes_its_options_on(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["bench", "--quick", "--capacity", "--capacity-users", "2", "--capacity-concurrency"]
+
+    code = main([*argv, "1"])
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "capacity: 2 customers, 1 at once," in out
+    assert out.splitlines()[-1].startswith("RESULT step_p50_ms=- ")
+
+
+def test_the_bench_command_refuses_a_think_time_it_cannot_read(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["bench", "--think", "6-2"])
+
+    assert exit_info.value.code == 2
+    assert "--think" in capsys.readouterr().err
