@@ -11,6 +11,10 @@ at their time, does one action, waits for the bot to finish answering (the actio
 A customer the bot leaves stuck (a button that never appears) stops there and is reported;
 the others go on. At the end the ClickBook sandbox is asked who has an account: every
 customer must have exactly one.
+
+Telegram and ClickBook are simulated in this process, on this CPU, so their work (the
+emulator's HTTP, the sandbox's SOAP) adds to the bot's latency here where in production it
+would be elsewhere: the figures are pessimistic for the bot.
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ CHAT_CALLS_PER_ACTION = 1.2
 UPDATES_PER_S = 250.0
 """The bar of issue 7 (``step``/``Confirm`` for the default field scenario, ``BURST`` for the
 burst preset, chat calls per action for any, updates/s for the capacity run)."""
+SHOWN_STUCK = 5
+"""Stuck customers listed by name; the rest are counted."""
 
 
 def percentile(samples: Sequence[float], percent: float) -> float:
@@ -40,31 +42,42 @@ def _per(count: float, signups: int) -> float:
 def field_lines(run: FieldRun, options: BenchOptions) -> list[str]:
     """Return the field run's scenario, latencies, sign-ups and Bot API calls."""
     people, network = options.population, options.network
-    lines = [
+    signups = run.signed_up
+    more = len(run.stuck) - SHOWN_STUCK
+    return [
         f"field ({options.scenario}): {people.customers} customers arriving over "
         f"{people.period:g} s, think {people.think}, seed {people.seed}; "
         f"+{network.telegram_ms:g} ms a Bot API call, +{network.clickbook_ms:g} ms a "
         f"ClickBook call; rate limiter on; {run.seconds:.1f} s",
         "",
-        f"{'reply latency (ms)':<26}{'p50':>8}{'p90':>8}{'p99':>8}{'max':>8}{'n':>6}",
-    ]
-    for name, samples in (("steps", run.step_latencies), ("Confirm", run.confirm_latencies)):
-        figures = "".join(f"{_ms(samples, p):>8.0f}" for p in (50, 90, 99, 100))
-        lines.append(f"{name:<26}{figures}{len(samples):>6}")
-    signups = run.signed_up
-    lines += [
+        *_latency_lines(run),
         "",
         f"signed up: {signups}/{run.customers}, {run.twice} twice",
-        *(f"  {stuck}" for stuck in run.stuck[:5]),
+        *(f"  {stuck}" for stuck in run.stuck[:SHOWN_STUCK]),
+        *([f"  and {more} more stuck"] if more > 0 else []),
         f"actions per sign-up: {_per(run.actions, signups):.2f}",
         f"Bot API calls per sign-up: {_per(run.tally.total, signups):.2f}, chat-bound "
         f"{_per(run.tally.chat_bound, signups):.2f} "
         f"({_per(run.tally.chat_bound, run.actions):.2f} per action)",
         "",
-        f"{'calls per sign-up, by step':<26}{'all':>7}{'chat':>7}  methods",
+        *_call_lines(run),
+        f"peak RSS after the field run: {run.peak_rss_mb:.1f} MiB (whole process)",
     ]
-    labels = {index: name for index, name in enumerate(run.steps)}
-    labels[UNATTRIBUTED] = "(no customer's)"
+
+
+def _latency_lines(run: FieldRun) -> list[str]:
+    lines = [f"{'reply latency (ms)':<26}{'p50':>8}{'p90':>8}{'p99':>8}{'max':>8}{'n':>6}"]
+    for name, samples in (("steps", run.step_latencies), ("Confirm", run.confirm_latencies)):
+        figures = "".join(f"{_ms(samples, p):>8.0f}" for p in (50, 90, 99, 100))
+        lines.append(f"{name:<26}{figures}{len(samples):>6}")
+    return lines
+
+
+def _call_lines(run: FieldRun) -> list[str]:
+    """Return the Bot API calls per sign-up by step (with their methods) and by method."""
+    signups = run.signed_up
+    lines = [f"{'calls per sign-up, by step':<26}{'all':>7}{'chat':>7}  methods"]
+    labels = dict(enumerate(run.steps)) | {UNATTRIBUTED: "(no customer's)"}
     for step in sorted(run.tally.by_step, key=lambda s: (s == UNATTRIBUTED, s)):
         methods = run.tally.by_step[step]
         chat = run.tally.chat_by_step.get(step, Counter())
@@ -72,13 +85,12 @@ def field_lines(run: FieldRun, options: BenchOptions) -> list[str]:
             f"{labels[step]:<26}{_per(methods.total(), signups):>7.2f}"
             f"{_per(chat.total(), signups):>7.2f}  {_methods(methods, signups)}"
         )
-    total, chat = run.tally.by_method()
+    total, chat_total = run.tally.by_method()
     lines += ["", f"{'calls per sign-up, by method':<30}{'all':>7}{'chat':>7}"]
     for method, count in total.most_common():
         lines.append(
-            f"{method:<30}{_per(count, signups):>7.2f}{_per(chat[method], signups):>7.2f}"
+            f"{method:<30}{_per(count, signups):>7.2f}{_per(chat_total[method], signups):>7.2f}"
         )
-    lines.append(f"peak RSS after the field run: {run.peak_rss_mb:.1f} MiB (whole process)")
     return lines
 
 
