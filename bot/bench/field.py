@@ -59,6 +59,7 @@ class FieldRun:
     latencies: list[list[float]]
     """Per step of the script, each customer's latency for it, in seconds."""
     actions: int
+    """Actions the bot answered (a stuck customer's last attempt is not one)."""
     tally: CallTally
     seconds: float
     peak_rss_mb: float
@@ -86,12 +87,13 @@ async def run_field(population: Population, network: Network) -> FieldRun:
             clickbook_network=latency(network.clickbook_ms),
         )
         try:
-            return await _play(world, population)
+            return await play_population(world, population)
         finally:
             await world.stop()
 
 
-async def _play(world: World, population: Population) -> FieldRun:
+async def play_population(world: World, population: Population) -> FieldRun:
+    """Play ``population`` against the bot in ``world`` and measure it (see the module)."""
     people = customers(world.catalogs.translator("en"), population.customers)
     script = people[0].actions
     visits = plan(population, len(script))
@@ -131,7 +133,7 @@ async def _play(world: World, population: Population) -> FieldRun:
         twice=sum(1 for count in accounts.values() if count > 1),
         steps=[action.step for action in script],
         latencies=latencies,
-        actions=sum(len(step) for step in starts),
+        actions=sum(len(step) for step in latencies),
         tally=tally_calls(world.emulator.calls, first=first, owners=owners, step_starts=starts),
         seconds=seconds,
         peak_rss_mb=peak_rss_mb(),
