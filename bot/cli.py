@@ -56,15 +56,53 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--staff-password", default=None)
     sandbox.add_argument("--api-key", default=None)
 
-    bench = commands.add_parser("bench", help="measure sign-ups/s, updates/s and latency")
-    bench.add_argument("--users", type=int, default=200, help="simulated customers (default 200)")
-    bench.add_argument("--concurrency", type=int, default=50, help="customers at once")
-    bench.add_argument(
-        "--rounds", type=int, default=3, help="rounds; the median one is reported (default 3)"
-    )
-
+    _bench_parser(commands.add_parser("bench", help="measure the bot in the field and flat out"))
     commands.add_parser("secret", help="print a new CLICKBOT_SECRET_KEY")
     return parser
+
+
+def _bench_parser(bench: argparse.ArgumentParser) -> None:
+    from bot.bench.population import ThinkTime
+
+    presets = bench.add_mutually_exclusive_group()
+    presets.add_argument("--quick", action="store_true", help="a short run (10 customers)")
+    presets.add_argument("--burst", action="store_true", help="100 customers over 60 s")
+    only = bench.add_mutually_exclusive_group()
+    only.add_argument(
+        "--field", dest="only", action="store_const", const="field", help="the field run only"
+    )
+    only.add_argument(
+        "--capacity", dest="only", action="store_const", const="capacity", help="capacity only"
+    )
+    bench.add_argument("--customers", type=int, help="field customers (default 60)")
+    bench.add_argument("--period", type=float, help="seconds they arrive over (default 60)")
+    bench.add_argument("--think", type=ThinkTime.parse, help="LOW-HIGH seconds (default 2-6)")
+    bench.add_argument("--seed", type=int, help="arrivals and think times (default 7)")
+    bench.add_argument("--telegram-latency-ms", type=float, help="per Bot API call (40)")
+    bench.add_argument("--clickbook-latency-ms", type=float, help="per ClickBook call (300)")
+    bench.add_argument("--capacity-users", type=int, help="capacity customers (default 200)")
+    bench.add_argument("--capacity-concurrency", type=int, help="capacity: at once (50)")
+    bench.add_argument("--rounds", type=int, help="capacity rounds, median reported (3)")
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from bot.bench import customise, preset, run_bench
+
+    base = preset("quick" if args.quick else "burst" if args.burst else "default")
+    options = customise(
+        base,
+        customers=args.customers,
+        period=args.period,
+        think=args.think,
+        seed=args.seed,
+        telegram_ms=args.telegram_latency_ms,
+        clickbook_ms=args.clickbook_latency_ms,
+        only=args.only,
+        capacity_users=args.capacity_users,
+        capacity_concurrency=args.capacity_concurrency,
+        rounds=args.rounds,
+    )
+    return asyncio.run(run_bench(options))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -86,11 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
     if args.command == "bench":
-        from bot.bench import run_bench
-
-        return asyncio.run(
-            run_bench(users=args.users, concurrency=args.concurrency, rounds=args.rounds)
-        )
+        return _bench(args)
     if args.command == "secret":
         from cryptography.fernet import Fernet
 

@@ -1,6 +1,7 @@
-"""Smoke tests of the benchmark harness: it signs everyone up and prints its RESULT line.
+"""The benchmark end to end: the quick run signs everyone up and ends with its RESULT line.
 
-Tiny sizes and no thresholds on speed: timing is the benchmark's business, not the tests'.
+Timing is the benchmark's business, not the tests': nothing here asserts on a latency or a
+rate, only on the shape of what the bench reports and on the sign-ups it must complete.
 """
 
 from __future__ import annotations
@@ -8,60 +9,97 @@ from __future__ import annotations
 import io
 import re
 
-from bot.bench import bench_bot, customers, percentile, run_bench
-from bot.sandbox.world import World
+import pytest
 
+from bot.bench import customise, preset, run_bench
+from bot.bench.population import ThinkTime
+from bot.cli import main
+
+N = r"\d+"
+X = r"\d+\.\d\d"
 RESULT = re.compile(
-    r"RESULT signups_per_s=\d+\.\d updates_per_s=\d+\.\d p99_ms=\d+\.\d "
-    r"overhead_vs_bare=\d+\.\d\d peak_rss_mb=\d+\.\d"
+    rf"RESULT step_p50_ms={N} step_p99_ms={N} submit_p99_ms={N} signed_up=(\d+)/(\d+) "
+    rf"actions_per_signup={X} calls_per_signup={X} chat_calls_per_signup={X} "
+    rf"capacity_updates_per_s={N} overhead_vs_bare={X} peak_rss_mb={N}"
 )
 
 
-async def test_every_simulated_customer_gets_a_clickbook_account(world: World) -> None:
-    people = customers(world.catalogs.translator("en"), 4)
-
-    run = await bench_bot(world, people, concurrency=2)
-
-    state = await world.clickbook_state()
-    assert sorted(user["email"] for user in state["users"]) == sorted(p.email for p in people)
-    assert all(stub["processed_at"] is not None for stub in state["stubs"])
-    assert run.signed_up == 4
-    assert world.store is not None
-    for actor in run.load.actors:
-        registration = await world.store.get_registration(actor.id)
-        assert registration is not None
-        assert registration.state == "active"
-    actions = sum(len(person.actions) for person in people)
-    assert run.load.updates == actions
-    assert len(run.load.latencies) == actions
-
-
-async def test_run_bench_ends_with_the_result_line() -> None:
+async def test_the_quick_bench_signs_every_customer_up_and_ends_with_the_result_line() -> None:
     out = io.StringIO()
 
-    code = await run_bench(users=4, concurrency=2, rounds=3, out=out)
+    code = await run_bench(preset("quick"), out=out)
 
-    lines = out.getvalue().splitlines()
+    text = out.getvalue()
+    lines = text.splitlines()
+    assert code == 0, text
+    result = RESULT.fullmatch(lines[-1])
+    assert result is not None, lines[-1]
+    assert result.group(1) == result.group(2) == "10", lines[-1]
+    assert "actions_per_signup=13.00 " in lines[-1]
+    assert "signed up: 10/10, 0 twice" in lines
+    by_step = lines.index(next(line for line in lines if "calls per sign-up, by step" in line))
+    assert [line.split()[0] for line in lines[by_step + 1 : by_step + 3]] == ["/start", "tap"]
+    assert any(line.startswith("Confirm ") and "answerCallbackQuery" in line for line in lines)
+    assert any(line.startswith("round 1: bot ") for line in lines), text
+    assert any(re.match(r"  [✓✗] step reply p99 ms <= 250: ", line) for line in lines), text
+    assert any(re.match(r"  [✓✗] capacity updates/s >= 250: ", line) for line in lines), text
+
+
+async def test_the_capacity_run_alone_leaves_the_field_figures_out() -> None:
+    out = io.StringIO()
+    options = customise(preset("quick"), only="capacity", capacity_users=2, capacity_concurrency=2)
+
+    code = await run_bench(options, out=out)
+
+    last = out.getvalue().splitlines()[-1]
     assert code == 0, out.getvalue()
-    assert RESULT.fullmatch(lines[-1]), lines[-1]
-    assert any(re.match(r"sign-ups\s+4/4\s", line) for line in lines), out.getvalue()
-    rounds = [line for line in lines if line.startswith("round ")]
-    assert len(rounds) == 3
-    median = sorted(float(line.split()[3]) for line in rounds)[1]
-    assert f"updates_per_s={median:.1f} " in lines[-1]
+    assert last.startswith("RESULT step_p50_ms=- step_p99_ms=- submit_p99_ms=- signed_up=- ")
+    assert re.search(rf"capacity_updates_per_s={N} overhead_vs_bare={X} peak_rss_mb={N}$", last)
 
 
-async def test_run_bench_refuses_nonsense_sizes() -> None:
+async def test_run_bench_refuses_nonsense_options() -> None:
     out = io.StringIO()
 
-    assert await run_bench(users=0, concurrency=2, out=out) == 2
-    assert await run_bench(users=2, concurrency=2, rounds=0, out=out) == 2
+    assert await run_bench(customise(preset("quick"), customers=0), out=out) == 2
+    assert await run_bench(customise(preset("quick"), rounds=0), out=out) == 2
     assert "RESULT" not in out.getvalue()
+    assert "--customers must be at least 1" in out.getvalue()
 
 
-def test_percentile_is_nearest_rank() -> None:
-    samples = [float(n) for n in range(100, 0, -1)]
+def test_presets_and_what_changing_them_makes() -> None:
+    burst = preset("burst")
+    default = preset("default")
 
-    assert percentile(samples, 50) == 50.0
-    assert percentile(samples, 99) == 99.0
-    assert percentile([3.0], 99) == 3.0
+    assert (burst.population.customers, burst.population.period) == (100, 60)
+    assert (default.population.customers, default.population.period) == (60, 60)
+    assert default.population.think == ThinkTime(2, 6)
+    assert (default.network.telegram_ms, default.network.clickbook_ms) == (40, 300)
+    assert default.field_run
+    assert default.capacity_run
+    assert customise(burst, seed=3).scenario == "burst"
+    assert customise(burst, customers=50).scenario == "custom"
+    assert customise(default, telegram_ms=10).scenario == "custom"
+    field_only = customise(default, only="field")
+    assert field_only.field_run
+    assert not field_only.capacity_run
+
+
+def test_the_bench_command_passes_its_options_on(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["bench", "--quick", "--capacity", "--capacity-users", "2", "--capacity-concurrency"]
+
+    code = main([*argv, "1"])
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "capacity: 2 customers, 1 at once," in out
+    assert out.splitlines()[-1].startswith("RESULT step_p50_ms=- ")
+
+
+def test_the_bench_command_refuses_a_think_time_it_cannot_read(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["bench", "--think", "6-2"])
+
+    assert exit_info.value.code == 2
+    assert "--think" in capsys.readouterr().err

@@ -66,6 +66,9 @@ class World:
     clickbook_network: TransportWrapper | None = None
     """Wraps the transport to the sandbox, as a network between bot and ClickBook would sit
     there: tests use it to fail or hold chosen requests (a sign-out, an activation)."""
+    telegram_network: TransportWrapper | None = None
+    """Wraps the transports to the Telegram emulator (the bot's calls and its getUpdates), as
+    the network between the bot and the Bot API would: the benchmark adds latency there."""
     clickbook_transport: httpx.AsyncBaseTransport | None = None
     """The transport the bot's ClickBook client uses now (``clickbook_network``'s, if set)."""
     _http: httpx.AsyncClient | None = None
@@ -84,6 +87,7 @@ class World:
         clickbook_sleep: Callable[[float], Awaitable[object]] | None = None,
         telegram_clock: Callable[[], datetime] | None = None,
         clickbook_network: TransportWrapper | None = None,
+        telegram_network: TransportWrapper | None = None,
     ) -> World:
         """Build the world and start the bot in it.
 
@@ -91,7 +95,8 @@ class World:
         tests can time a ``delay`` fault out quickly and skip the real backoff waits.
         ``telegram_clock`` drives the emulator's time rules (e.g. how long a callback query
         can be answered); by default the emulator keeps real time. ``clickbook_network``
-        wraps the transport between the bot and the ClickBook sandbox.
+        wraps the transport between the bot and the ClickBook sandbox, ``telegram_network``
+        those between the bot and the Telegram emulator.
         """
         urls = sandbox_urls(CLICKBOOK_ORIGIN)
         config = sandbox_config or SandboxConfig()
@@ -120,6 +125,7 @@ class World:
             clickbook_timeout=clickbook_timeout,
             clickbook_sleep=clickbook_sleep,
             clickbook_network=clickbook_network,
+            telegram_network=telegram_network,
         )
         await world.start()
         return world
@@ -151,19 +157,25 @@ class World:
             clock=self.clock,
             vault=self.vault,
         )
-        request = HTTPXRequest(httpx_kwargs={"transport": self.emulator.transport()})
         self.application = build_application(
             services,
             token=TOKEN,
             base_url=f"{TELEGRAM_ORIGIN}/bot",
-            request=request,
-            updates_request=HTTPXRequest(httpx_kwargs={"transport": self.emulator.transport()}),
+            request=self._telegram_request(),
+            updates_request=self._telegram_request(),
             rate_limiter=self.rate_limiter,
         )
         await self.application.initialize()
         if self.application.post_init is not None:
             await self.application.post_init(self.application)
         self.emulator.deliver_to(self._deliver)
+
+    def _telegram_request(self) -> HTTPXRequest:
+        """Return a Bot API request object over the emulator (and ``telegram_network``)."""
+        transport: httpx.AsyncBaseTransport = self.emulator.transport()
+        if self.telegram_network is not None:
+            transport = self.telegram_network(transport)
+        return HTTPXRequest(httpx_kwargs={"transport": transport})
 
     async def _deliver(self, payload: dict[str, Any]) -> None:
         """Process one update through the application's own update processor, as production
