@@ -127,7 +127,7 @@ async def run_load(
 
 async def perform_on_bare(actor: Any, action: Action) -> None:
     """Do the same kind of action in the bare bot's chat, which has one button."""
-    if action.kind == "text":
+    if action.kind in ("text", "key"):
         await actor.send(action.value)
     elif action.kind == "button":
         await actor.tap(BARE_BUTTON)

@@ -11,12 +11,13 @@ from bot.i18n import Translator
 ZONE_BUTTON = "Sydney"
 CUSTOMER_PASSWORD = "Secret123"  # noqa: S105 - what the simulated customers type
 
-ActionKind = Literal["text", "button", "contact"]
+ActionKind = Literal["text", "button", "key", "contact"]
+"""Type text, tap an inline button, press a reply-keyboard button, share the contact."""
 
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    """One thing a customer does: type ``value``, tap the button labelled ``value``, share.
+    """One thing a customer does: type ``value``, use the button labelled ``value``, share.
 
     ``step`` names it in reports (never the value: one of them is the password).
     """
@@ -34,7 +35,7 @@ def signup_actions(t: Translator, *, email: str, password: str) -> list[Action]:
         Action("first name", "text", "Ann"),
         Action("last name", "text", "Lee"),
         Action("email", "text", email),
-        Action("email: yes", "button", t.plain("email.yes")),
+        Action("email: yes", "key", t.plain("email.yes")),
         Action("share phone", "contact", t.plain("phone.share")),
         Action("country", "button", country_name("AU", "en")),
         Action("time zone", "button", ZONE_BUTTON),
@@ -74,5 +75,5 @@ async def perform_on_bot(actor: Any, action: Action) -> None:
         await actor.send(action.value)
     elif action.kind == "button":
         await actor.tap(action.value)
-    else:
+    else:  # a reply-keyboard button; the contact one shares the contact
         await actor.press(action.value)
