@@ -153,6 +153,7 @@ async def serve_bot(
                     await stop_receiving()
                     if application.running:
                         await application.stop()
+                    await services.background.drain()
             finally:
                 await application.shutdown()
     finally:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from babel.core import get_global
 
+from bot.background import BackgroundWork
 from bot.clickbook import ClickBookClient
 from bot.clock import Clock
 from bot.config import Settings
@@ -16,7 +17,8 @@ from bot.vault import PasswordVault
 
 @dataclass(frozen=True)
 class Services:
-    """Settings, storage, ClickBook, languages, the clock and the in-memory password vault."""
+    """Settings, storage, ClickBook, languages, the clock, the in-memory password vault and the
+    work handlers leave running in the background."""
 
     settings: Settings
     store: Store
@@ -24,6 +26,7 @@ class Services:
     catalogs: Catalogs
     clock: Clock
     vault: PasswordVault = field(default_factory=PasswordVault)
+    background: BackgroundWork = field(default_factory=BackgroundWork)
 
     def __post_init__(self) -> None:
         self.vault.use_clock(self.clock)  # passwords expire by the application's clock

@@ -35,10 +35,8 @@ from pydantic import SecretStr, ValidationError
 from bot.clickbook import (
     ClickBookClient,
     ClickBookConnectError,
-    ClickBookCredentialsError,
     ClickBookError,
     ClickBookExpiredError,
-    ClickBookLockedOutError,
     ClickBookNotFoundError,
     ClickBookResponseError,
     ClickBookTransportError,
@@ -81,7 +79,6 @@ class Stage(StrEnum):
 
     CREATING = "creating"
     ACTIVATING = "activating"
-    SIGNING_IN = "signing_in"
 
 
 class Outcome(StrEnum):
@@ -115,6 +112,9 @@ class Result:
     outcome: Outcome
     name: str = ""
     field_errors: Mapping[str, str] = field(default_factory=dict)
+    check_sign_in: bool = False
+    """The account is active and the password at hand: once the user has been told, the
+    caller runs :meth:`SignupService.check_sign_in`."""
 
 
 Progress = Callable[[Stage], Awaitable[None]]
@@ -318,25 +318,31 @@ class SignupService:
             )
         if password is None:
             return Result(Outcome.ACTIVE, name=full_name)
-        await progress(Stage.SIGNING_IN)
+        # The customer need not wait for a sign-in to hear that the account exists: the
+        # caller tells them, then runs check_sign_in.
+        return Result(Outcome.DONE, name=full_name, check_sign_in=True)
+
+    async def check_sign_in(self, telegram_id: int, email: str, password: SecretStr) -> bool:
+        """Sign a customer who was just told their account is active in and out once.
+
+        It proves the account takes the password and records ClickBook's user id. A refusal
+        is only logged: the account exists either way, and retrying a refused sign-in would
+        only lock it out. Return whether the sign-in worked.
+        """
         try:
             session = await self.client.login(email, password.get_secret_value())
-        except (ClickBookCredentialsError, ClickBookLockedOutError) as error:
-            # The account exists; retrying a refused sign-in would only lock it out.
-            log.warning("sign-in of user %s refused: %s", telegram_id, type(error).__name__)
-            return Result(Outcome.ACTIVE, name=full_name)
         except ClickBookError as error:
-            await self._schedule_retry(record, error)
-            return Result(Outcome.PENDING, name=full_name)
+            log.warning("sign-in check of user %s failed: %s", telegram_id, type(error).__name__)
+            return False
         await self.store.mark_registration_signed_in(
             telegram_id, session.user, self.clock(), next_attempt_at=self._grace()
         )
         try:
             await self.client.logout(session)
         except ClickBookError as error:
-            # A courtesy only: the account exists and the user is told so; the session expires.
+            # A courtesy only: the session expires by itself.
             log.info("sign-out of user %s failed: %s", telegram_id, type(error).__name__)
-        return Result(Outcome.DONE, name=session.usercn or full_name)
+        return True
 
     def _grace(self) -> datetime:
         """When the job may take a registration over that a caller is finishing right now.

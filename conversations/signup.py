@@ -402,6 +402,7 @@ class SignupFlow:
         outcome = result.outcome
         store = self.services.store
         if outcome in (Outcome.DONE, Outcome.ACTIVE):
+            email = str(session.fields["email"])
             self.services.vault.forget(FLOW, session.user.id)
             await session.delete()
             # Told first, marked after: a crash in between repeats the message (the job sends
@@ -414,6 +415,11 @@ class SignupFlow:
                 edit=progress_message,
             )
             await store.mark_registration_user_notified(session.user.id, self.services.clock())
+            if result.check_sign_in:
+                self.services.background.start(
+                    self.signup.check_sign_in(session.user.id, email, password),
+                    name="sign-in check",
+                )
             return True
         if outcome == Outcome.PENDING:
             await show(
@@ -474,6 +480,7 @@ class SignupFlow:
         store = self.services.store
         for record, result in results:
             t = self.services.catalogs.translator(record.language)
+            password = vault.peek(FLOW, record.telegram_id)
             if result.outcome in (Outcome.DONE, Outcome.ACTIVE):
                 vault.forget(FLOW, record.telegram_id)
                 await store.delete_draft(record.telegram_id, FLOW)
@@ -500,6 +507,8 @@ class SignupFlow:
             # "processed" and must not be announced on every run); marked after sending, so a
             # crash in between repeats it rather than losing it.
             await store.mark_registration_user_notified(record.telegram_id, self.services.clock())
+            if result.check_sign_in and password is not None:
+                await self.signup.check_sign_in(record.telegram_id, record.email, password)
 
     def handlers(self) -> list[BaseHandler[Any, Any, Any]]:
         """Return the sign-up's conversation handler."""

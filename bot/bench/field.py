@@ -94,6 +94,9 @@ async def run_field(population: Population, network: Network) -> FieldRun:
 
 async def play_population(world: World, population: Population) -> FieldRun:
     """Play ``population`` against the bot in ``world`` and measure it (see the module)."""
+    # A reply is what the customer waits for; the work the bot leaves running after it (the
+    # sign-in check after Confirm) is awaited once, before counting accounts.
+    world.settle = False
     people = customers(world.catalogs.translator("en"), population.customers)
     script = people[0].actions
     visits = plan(population, len(script))
@@ -125,6 +128,7 @@ async def play_population(world: World, population: Population) -> FieldRun:
         *(play(n, p, v) for n, (p, v) in enumerate(zip(people, visits, strict=True)))
     )
     seconds = time.perf_counter() - began
+    await world.settled()
     accounts = await _accounts(world, people)
     owners = _owners(actors)
     return FieldRun(

@@ -26,6 +26,7 @@ from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
 from bot.app import build_application
+from bot.background import BackgroundWork
 from bot.clickbook import ClickBookClient
 from bot.clock import Clock, utc_now
 from bot.config import Settings
@@ -71,6 +72,12 @@ class World:
     the network between the bot and the Bot API would: the benchmark adds latency there."""
     clickbook_transport: httpx.AsyncBaseTransport | None = None
     """The transport the bot's ClickBook client uses now (``clickbook_network``'s, if set)."""
+    settle: bool = True
+    """Each delivery also waits for the background work its update started (the customer's
+    sign-in check after Confirm), so a test's next step starts from a settled bot. The
+    benchmark turns it off: a customer's reply latency does not include that work."""
+    background: BackgroundWork | None = None
+    """The running bot's background work."""
     _http: httpx.AsyncClient | None = None
 
     @classmethod
@@ -157,6 +164,7 @@ class World:
             clock=self.clock,
             vault=self.vault,
         )
+        self.background = services.background
         self.application = build_application(
             services,
             token=TOKEN,
@@ -186,15 +194,25 @@ class World:
         await application.update_processor.process_update(
             update, application.process_update(update)
         )
+        if self.settle:
+            await self.settled()
+
+    async def settled(self) -> None:
+        """Wait for the background work the bot started (a crash in it is raised here)."""
+        if self.background is not None:
+            await self.background.drain()
 
     async def stop(self, *, crash: bool = False) -> None:
         """Stop the bot; ``crash`` skips the final persistence flush, as a kill would."""
         application = self.application
         if application is None:
             return
+        assert self.background is not None
         if not crash:
+            await self.background.drain()
             await application.update_persistence()
         if crash:
+            self.background.cancel()
             application.persistence = None  # a killed process writes nothing more
         await application.shutdown()
         self.application = None
