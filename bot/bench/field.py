@@ -2,11 +2,12 @@
 
 The real application runs in :class:`bot.sandbox.world.World` as production runs it: each
 update through the application's own update processor (per user in order, different users at
-once) and PTB's ``AIORateLimiter`` on (whatever :func:`bot.app.build_application` builds for
-production). Every Bot API call and every ClickBook call first spends its latency in a
+once) and the production rate limiter on (whatever :func:`bot.app.build_application` builds,
+:mod:`bot.ratelimit`). Every Bot API call and every ClickBook call first spends its latency in a
 :mod:`bot.bench.network` transport. Customers follow :mod:`bot.bench.population`: each arrives
 at their time, does one action, waits for the bot to finish answering (the action's
-*latency*, from the action's call to its return), thinks, does the next.
+*latency*, from the action's call to its return; work the bot leaves running after its reply,
+the sign-in check after Confirm, is not waited for), thinks, does the next.
 
 A customer the bot leaves stuck (a button that never appears) stops there and is reported;
 the others go on. At the end the ClickBook sandbox is asked who has an account: every
