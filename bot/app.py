@@ -37,7 +37,7 @@ from telegram.request import BaseRequest
 
 from bot import housekeeping
 from bot.clickbook import ClickBookFaultError, ClickBookResponseError, ClickBookTransportError
-from bot.i18n import LANGUAGES, current_translator, negotiate
+from bot.i18n import LANGUAGES, Translator, current_translator, negotiate
 from bot.log_privacy import protect_logs
 from bot.ratelimit import FairRateLimiter
 from bot.services import Services
@@ -129,15 +129,20 @@ def build_application(
     return application
 
 
+async def _translator_for(services: Services, update: object) -> Translator:
+    """Return the update's language: the user's saved choice, then Telegram's, then the default."""
+    user = update.effective_user if isinstance(update, Update) else None
+    saved = await services.store.get_language(user.id) if user else None
+    language = negotiate(
+        saved, user.language_code if user else None, services.settings.default_language
+    )
+    return services.catalogs.translator(language)
+
+
 def _language_for(services: Services) -> Any:
     async def set_language(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Pick the update's language: saved choice, then Telegram's, then the default."""
-        user = update.effective_user if isinstance(update, Update) else None
-        saved = await services.store.get_language(user.id) if user else None
-        language = negotiate(
-            saved, user.language_code if user else None, services.settings.default_language
-        )
-        current_translator.set(services.catalogs.translator(language))
+        """Speak the update's language for the rest of its processing."""
+        current_translator.set(await _translator_for(services, update))
 
     return set_language
 
@@ -146,12 +151,9 @@ def _catching_up_notice(services: Services) -> Callable[[Update], Awaitable[obje
     async def tell_catching_up(update: Update) -> None:
         """Say, in the user's language, that what they send now is not read."""
         chat = update.effective_chat
-        user = update.effective_user
-        if chat is None or user is None or chat.type != chat.PRIVATE:
+        if chat is None or chat.type != chat.PRIVATE:
             return
-        saved = await services.store.get_language(user.id)
-        language = negotiate(saved, user.language_code, services.settings.default_language)
-        t = services.catalogs.translator(language)
+        t = await _translator_for(services, update)
         await update.get_bot().send_message(chat.id, t("errors.catching_up"))
 
     return tell_catching_up
