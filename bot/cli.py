@@ -1,4 +1,5 @@
-"""The ``clickbot`` command: ``run``, ``demo``, ``sandbox``, ``bench`` and ``secret``.
+"""The ``clickbot`` command: ``run``, ``demo``, ``sandbox``, ``bench``, ``secret`` and the
+operator's ``rotate-key``, ``backup`` and ``db status``.
 
 Operator-facing output here is English on purpose: the catalogs in ``locales/`` are for what
 Telegram users see, and the operator reads logs and docs in English anyway.
@@ -58,7 +59,16 @@ def _parser() -> argparse.ArgumentParser:
 
     _bench_parser(commands.add_parser("bench", help="measure the bot in the field and flat out"))
     commands.add_parser("secret", help="print a new CLICKBOT_SECRET_KEY")
+    _maintenance_parsers(commands)
     return parser
+
+
+def _maintenance_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    rotate = commands.add_parser(
+        "rotate-key",
+        help="re-encrypt every stored staff sign-in with the first key of CLICKBOT_SECRET_KEY",
+    )
+    rotate.add_argument("--env-file", type=Path, default=Path(".env"), help="default: .env")
 
 
 def _bench_parser(bench: argparse.ArgumentParser) -> None:
@@ -125,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.command == "bench":
         return _bench(args)
+    if args.command == "rotate-key":
+        return _maintain(args)
     if args.command == "secret":
         from cryptography.fernet import Fernet
 
@@ -167,12 +179,28 @@ def _sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(args: argparse.Namespace) -> int:
+def _settings(env_file: Path) -> Settings | None:
+    """Read the settings, or print each problem on its own line and return None."""
     try:
-        settings = Settings.from_env(dotenv=args.env_file)
+        return Settings.from_env(dotenv=env_file)
     except SettingsError as error:
         for problem in error.problems:
             print(f"clickbot: {problem}", file=sys.stderr)  # noqa: T201
+        return None
+
+
+def _maintain(args: argparse.Namespace) -> int:
+    from bot import maintenance
+
+    settings = _settings(args.env_file)
+    if settings is None:
+        return 2
+    return asyncio.run(maintenance.rotate_key(settings))
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = _settings(args.env_file)
+    if settings is None:
         return 2
     if args.sandbox:
         settings = settings.model_copy(update={"clickbook_sandbox": True})

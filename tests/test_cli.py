@@ -14,7 +14,7 @@ import pytest
 from bot.cli import main
 from bot.demo import run_demo
 
-SUBCOMMANDS = ("run", "demo", "sandbox", "bench", "secret")
+SUBCOMMANDS = ("run", "demo", "sandbox", "bench", "secret", "rotate-key")
 
 
 @pytest.mark.parametrize("argv", [["--help"], *[[name, "--help"] for name in SUBCOMMANDS]])

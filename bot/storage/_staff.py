@@ -140,6 +140,24 @@ class StaffQueries(StoreCore):
         )
         return None if row is None else bytes(row["blob"])
 
+    async def all_staff_credentials(self) -> list[tuple[int, bytes]]:
+        """Return every stored (still encrypted) sign-in as ``(telegram_id, blob)``."""
+        rows = await self._fetch_all(
+            "SELECT telegram_id, blob FROM staff_credentials ORDER BY telegram_id"
+        )
+        return [(row["telegram_id"], bytes(row["blob"])) for row in rows]
+
+    async def replace_staff_credentials(
+        self, telegram_id: int, old: bytes, new: bytes, now: datetime
+    ) -> bool:
+        """Swap the blob ``old`` for ``new``; ``False`` if it changed meanwhile (kept as is)."""
+        changed = await self._execute(
+            "UPDATE staff_credentials SET blob = ?, updated_at = ? "
+            "WHERE telegram_id = ? AND blob = ?",
+            (bytes(new), to_db_time(now), telegram_id, bytes(old)),
+        )
+        return changed == 1
+
     async def delete_staff_credentials(self, telegram_id: int) -> bool:
         """Forget the credentials (``/signout``); return whether there were any."""
         deleted = await self._execute(

@@ -44,7 +44,8 @@ Method groups (each documented in its module):
   ``find_registration_by_email``, ``record_signup_attempt``, ``count_signup_attempts``;
 - staff (``_staff``): ``add_staff``, ``remove_staff``, ``is_staff``, ``list_staff``,
   ``create_staff_link``, ``get_staff_link``, ``consume_staff_link``,
-  ``save_staff_credentials``, ``get_staff_credentials``, ``delete_staff_credentials``,
+  ``save_staff_credentials``, ``get_staff_credentials``, ``all_staff_credentials``,
+  ``replace_staff_credentials``, ``delete_staff_credentials``,
   ``record_signin_failure``, ``count_signin_failures``, ``count_account_signin_failures``,
   ``clear_signin_failures``;
 - invites (``_invites``): ``begin_invite``, ``record_client_file``,
