@@ -69,6 +69,17 @@ def _maintenance_parsers(commands: argparse._SubParsersAction[argparse.ArgumentP
         help="re-encrypt every stored staff sign-in with the first key of CLICKBOT_SECRET_KEY",
     )
     rotate.add_argument("--env-file", type=Path, default=Path(".env"), help="default: .env")
+    backup = commands.add_parser(
+        "backup", help="copy the database (CLICKBOT_DATABASE) to PATH, also while the bot runs"
+    )
+    backup.add_argument("path", type=Path, help="a new file; created readable by you only")
+    backup.add_argument("--env-file", type=Path, default=Path(".env"), help="default: .env")
+    db = commands.add_parser("db", help="the database's schema")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="COMMAND")
+    status = db_commands.add_parser(
+        "status", help="the schema version and the migrations the next start applies"
+    )
+    status.add_argument("--env-file", type=Path, default=Path(".env"), help="default: .env")
 
 
 def _bench_parser(bench: argparse.ArgumentParser) -> None:
@@ -135,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.command == "bench":
         return _bench(args)
-    if args.command == "rotate-key":
+    if args.command in ("rotate-key", "backup", "db"):
         return _maintain(args)
     if args.command == "secret":
         from cryptography.fernet import Fernet
@@ -195,6 +206,10 @@ def _maintain(args: argparse.Namespace) -> int:
     settings = _settings(args.env_file)
     if settings is None:
         return 2
+    if args.command == "backup":
+        return maintenance.backup(settings, args.path)
+    if args.command == "db":
+        return maintenance.db_status(settings)
     return asyncio.run(maintenance.rotate_key(settings))
 
 

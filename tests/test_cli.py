@@ -14,7 +14,7 @@ import pytest
 from bot.cli import main
 from bot.demo import run_demo
 
-SUBCOMMANDS = ("run", "demo", "sandbox", "bench", "secret", "rotate-key")
+SUBCOMMANDS = ("run", "demo", "sandbox", "bench", "secret", "rotate-key", "backup", "db")
 
 
 @pytest.mark.parametrize("argv", [["--help"], *[[name, "--help"] for name in SUBCOMMANDS]])
