@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import Settings, SettingsError
+from bot.version import package_version
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="clickbot",
         description="A Telegram bot that signs customers up for ClickBook and invites clients.",
     )
+    parser.add_argument("--version", action="version", version=f"clickbot {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser(
