@@ -54,8 +54,9 @@ class CredentialCipher:
         if not keys:
             raise ValueError("CLICKBOT_SECRET_KEY is empty")
         self._fernet = MultiFernet([Fernet(raw) for raw in keys])
-        # Keyed by the encrypting key, so rotating the key also rotates these hashes.
-        self._mac_key = hashlib.sha256(b"clickbot account fingerprint\0" + keys[0]).digest()
+        self._mac_keys = [
+            hashlib.sha256(b"clickbot account fingerprint\0" + raw).digest() for raw in keys
+        ]
 
     def __repr__(self) -> str:
         return "CredentialCipher(<key hidden>)"
@@ -64,10 +65,19 @@ class CredentialCipher:
         """Return a keyed hash of a ClickBook email (trimmed, case-folded) to count by.
 
         Keyed, so that a copy of the database does not reveal which addresses signed in
-        (a plain hash of an email is found by trying likely addresses).
+        (a plain hash of an email is found by trying likely addresses). The first key's.
+        """
+        return self.account_fingerprints(email)[0]
+
+    def account_fingerprints(self, email: str) -> tuple[str, ...]:
+        """Return the email's hash under every configured key, the first key's first.
+
+        Counting by all of them keeps the failures counted before a new key was put first.
         """
         normalised = email.strip().casefold().encode()
-        return hmac.new(self._mac_key, normalised, hashlib.sha256).hexdigest()
+        return tuple(
+            hmac.new(mac_key, normalised, hashlib.sha256).hexdigest() for mac_key in self._mac_keys
+        )
 
     def seal(self, session: Session) -> bytes:
         """Return the session, cookie and credentials included, encrypted."""

@@ -18,6 +18,7 @@ sees nor logs their content.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import aiosqlite
@@ -186,17 +187,32 @@ class StaffQueries(StoreCore):
         )
         return 0 if row is None else int(row[0])
 
-    async def count_account_signin_failures(self, account: str, since: datetime) -> int:
-        """Return how many sign-ins to the account (by its hash) failed at or after ``since``."""
+    async def count_account_signin_failures(self, accounts: Sequence[str], since: datetime) -> int:
+        """Return how many sign-ins to the account failed at or after ``since``.
+
+        ``accounts`` are its hashes, one per configured key: a failure counted under the
+        previous key still counts after a new key was put first.
+        """
+        if not accounts:
+            return 0
         row = await self._fetch_one(
-            "SELECT count(*) FROM signin_failures WHERE account = ? AND failed_at >= ?",
-            (account, to_db_time(since)),
+            f"SELECT count(*) FROM signin_failures WHERE account IN ({_marks(accounts)}) "
+            "AND failed_at >= ?",
+            (*accounts, to_db_time(since)),
         )
         return 0 if row is None else int(row[0])
 
-    async def clear_signin_failures(self, telegram_id: int, *, account: str | None = None) -> None:
+    async def clear_signin_failures(
+        self, telegram_id: int, *, accounts: Sequence[str] = ()
+    ) -> None:
         """Forget the failed sign-ins (after a successful one), the account's too if given."""
         await self._execute(
-            "DELETE FROM signin_failures WHERE telegram_id = ? OR account = ?",
-            (telegram_id, account),
+            "DELETE FROM signin_failures "
+            f"WHERE telegram_id = ? OR account IN ({_marks(accounts)})",
+            (telegram_id, *accounts),
         )
+
+
+def _marks(values: Sequence[str]) -> str:
+    """Return the ``?`` placeholders of an ``IN (...)`` list (never the values)."""
+    return ", ".join("?" * len(values))
