@@ -16,6 +16,7 @@ from bot.crypto import KeyState, load_cipher
 from bot.key_rotation import rotate_stored_signins
 from bot.storage import Store
 from bot.storage.backup import backup_database
+from bot.storage.errors import StorageError
 from bot.storage.migrations import DESCRIPTIONS, SCHEMA_VERSION, read_schema_version
 
 
@@ -36,7 +37,10 @@ async def rotate_key(settings: Settings) -> int:
         return _fail(f"CLICKBOT_SECRET_KEY: {why}; nothing to rotate to")
     if not settings.database.is_file():
         return _fail(f"CLICKBOT_DATABASE: no database at {settings.database}")
-    store = await Store.open(settings.database)
+    try:
+        store = await Store.open(settings.database)
+    except (OSError, sqlite3.Error, StorageError) as error:
+        return _fail(f"CLICKBOT_DATABASE: cannot open {settings.database} ({error})")
     try:
         report = await rotate_stored_signins(store, cipher, utc_now)
     finally:
@@ -59,11 +63,11 @@ async def rotate_key(settings: Settings) -> int:
 def backup(settings: Settings, target: Path) -> int:
     """Copy the database to the new file ``target`` while the bot may be running."""
     source = settings.database
+    if not source.is_file():
+        return _fail(f"CLICKBOT_DATABASE: no database at {source}")
     try:
         backup_database(source, target)
         version = read_schema_version(target)
-    except FileNotFoundError:
-        return _fail(f"CLICKBOT_DATABASE: no database at {source}")
     except FileExistsError:
         return _fail(f"{target} exists; a backup never overwrites a file, choose a new name")
     except OSError as error:

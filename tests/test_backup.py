@@ -87,6 +87,18 @@ def test_a_backup_never_overwrites_a_file(
     )
 
 
+def test_a_backup_into_a_missing_folder_names_the_folder_not_the_database(
+    tmp_path: Path, cli_env: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    asyncio.run(old_database(tmp_path / "bot.db", SCHEMA_VERSION))
+    target = tmp_path / "no-such-folder" / "copy.db"
+
+    assert main(["backup", str(target), *cli_env]) == 1
+
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line == f"clickbot: cannot write {target} (No such file or directory)"
+
+
 def test_db_status_lists_the_pending_migrations_of_an_old_database(
     tmp_path: Path, cli_env: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
