@@ -30,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run", help="run the bot (polling, or a webhook when CLICKBOT_WEBHOOK_URL is set)"
     )
-    run.add_argument("--env-file", type=Path, default=Path(".env"), help="default: .env")
+    _env_file_option(run)
     run.add_argument(
         "--sandbox",
         action="store_true",
@@ -65,23 +65,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _env_file_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--env-file", type=Path, default=Path(".env"), help="default: .env")
+
+
 def _maintenance_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rotate = commands.add_parser(
         "rotate-key",
         help="re-encrypt every stored staff sign-in with the first key of CLICKBOT_SECRET_KEY",
     )
-    rotate.add_argument("--env-file", type=Path, default=Path(".env"), help="default: .env")
+    _env_file_option(rotate)
     backup = commands.add_parser(
         "backup", help="copy the database (CLICKBOT_DATABASE) to PATH, also while the bot runs"
     )
     backup.add_argument("path", type=Path, help="a new file; created readable by you only")
-    backup.add_argument("--env-file", type=Path, default=Path(".env"), help="default: .env")
+    _env_file_option(backup)
     db = commands.add_parser("db", help="the database's schema")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="COMMAND")
     status = db_commands.add_parser(
         "status", help="the schema version and the migrations the next start applies"
     )
-    status.add_argument("--env-file", type=Path, default=Path(".env"), help="default: .env")
+    _env_file_option(status)
 
 
 def _bench_parser(bench: argparse.ArgumentParser) -> None:
