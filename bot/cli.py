@@ -1,4 +1,5 @@
-"""The ``clickbot`` command: ``run``, ``demo``, ``sandbox``, ``bench`` and ``secret``.
+"""The ``clickbot`` command: ``run``, ``demo``, ``sandbox``, ``bench``, ``secret`` and the
+operator's ``rotate-key``, ``backup`` and ``db status``.
 
 Operator-facing output here is English on purpose: the catalogs in ``locales/`` are for what
 Telegram users see, and the operator reads logs and docs in English anyway.
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import Settings, SettingsError
+from bot.version import package_version
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -22,12 +24,13 @@ def _parser() -> argparse.ArgumentParser:
         prog="clickbot",
         description="A Telegram bot that signs customers up for ClickBook and invites clients.",
     )
+    parser.add_argument("--version", action="version", version=f"clickbot {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser(
         "run", help="run the bot (polling, or a webhook when CLICKBOT_WEBHOOK_URL is set)"
     )
-    run.add_argument("--env-file", type=Path, default=Path(".env"), help="default: .env")
+    _env_file_option(run)
     run.add_argument(
         "--sandbox",
         action="store_true",
@@ -58,7 +61,31 @@ def _parser() -> argparse.ArgumentParser:
 
     _bench_parser(commands.add_parser("bench", help="measure the bot in the field and flat out"))
     commands.add_parser("secret", help="print a new CLICKBOT_SECRET_KEY")
+    _maintenance_parsers(commands)
     return parser
+
+
+def _env_file_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--env-file", type=Path, default=Path(".env"), help="default: .env")
+
+
+def _maintenance_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    rotate = commands.add_parser(
+        "rotate-key",
+        help="re-encrypt every stored staff sign-in with the first key of CLICKBOT_SECRET_KEY",
+    )
+    _env_file_option(rotate)
+    backup = commands.add_parser(
+        "backup", help="copy the database (CLICKBOT_DATABASE) to PATH, also while the bot runs"
+    )
+    backup.add_argument("path", type=Path, help="a new file; created readable by you only")
+    _env_file_option(backup)
+    db = commands.add_parser("db", help="the database's schema")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="COMMAND")
+    status = db_commands.add_parser(
+        "status", help="the schema version and the migrations the next start applies"
+    )
+    _env_file_option(status)
 
 
 def _bench_parser(bench: argparse.ArgumentParser) -> None:
@@ -125,6 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.command == "bench":
         return _bench(args)
+    if args.command in ("rotate-key", "backup", "db"):
+        return _maintain(args)
     if args.command == "secret":
         from cryptography.fernet import Fernet
 
@@ -167,12 +196,32 @@ def _sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(args: argparse.Namespace) -> int:
+def _settings(env_file: Path) -> Settings | None:
+    """Read the settings, or print each problem on its own line and return None."""
     try:
-        settings = Settings.from_env(dotenv=args.env_file)
+        return Settings.from_env(dotenv=env_file)
     except SettingsError as error:
         for problem in error.problems:
             print(f"clickbot: {problem}", file=sys.stderr)  # noqa: T201
+        return None
+
+
+def _maintain(args: argparse.Namespace) -> int:
+    from bot import maintenance
+
+    settings = _settings(args.env_file)
+    if settings is None:
+        return 2
+    if args.command == "backup":
+        return maintenance.backup(settings, args.path)
+    if args.command == "db":
+        return maintenance.db_status(settings)
+    return asyncio.run(maintenance.rotate_key(settings))
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = _settings(args.env_file)
+    if settings is None:
         return 2
     if args.sandbox:
         settings = settings.model_copy(update={"clickbook_sandbox": True})

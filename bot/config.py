@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from bot.clickbook.client import DEFAULT_DEADLINE
+from bot.crypto import parse_keys
 from bot.i18n import LANGUAGES
 from bot.updates import DEFAULT_BACKLOG, DEFAULT_CONCURRENCY
 
@@ -73,6 +74,7 @@ class Settings(BaseModel):
 
     owner_ids: frozenset[int] = frozenset()
     secret_key: SecretStr | None = None
+    """Fernet keys, comma separated: the first encrypts, all decrypt (see ``bot.crypto``)."""
     staff_link_minutes: int = Field(default=15, ge=1)
     invite_poll_seconds: float = Field(default=300.0, gt=0)
     staff_chat_id: int | None = None
@@ -100,6 +102,14 @@ class Settings(BaseModel):
     def _shipped_language(cls, value: str) -> str:
         if value not in LANGUAGES:
             raise ValueError(f"must be one of {', '.join(LANGUAGES)}, not {value!r}")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return value
+        parse_keys(value)  # its ValueError names the key's position, never the key
         return value
 
     @field_validator("webhook_secret")

@@ -37,6 +37,7 @@ from bot.i18n import load_catalogs
 from bot.services import Services
 from bot.storage import Store
 from bot.storage.errors import StorageError
+from bot.version import package_version
 from bot.webhook import AppServer, HealthCheck, webhook_app
 
 log = logging.getLogger(__name__)
@@ -124,6 +125,8 @@ async def serve_bot(
     if settings.telegram_token is None:
         raise ValueError("a Telegram token is required")
     token = settings.telegram_token.get_secret_value()
+    mode = "webhook" if settings.webhook_mode else "long polling"
+    log.info("clickbot %s starting (%s)", package_version(), mode)
     store = await _open_store(settings.database)
     try:
         async with clickbook_for(settings) as (client, answers):

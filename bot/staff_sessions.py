@@ -14,8 +14,9 @@ automatic renewals too; a successful sign-in clears both counts. Past either lim
 refuses before it contacts ClickBook. So two staff members mistyping the same account's
 password share its three attempts, the bot alone stays two failures below ClickBook's
 lockout for a whole day, and leaves those two to the person's own attempts on the website.
-Accounts are counted by a keyed hash of the email (:meth:`CredentialCipher.account_fingerprint`),
-never the email itself. (The window is a day rather than ClickBook's 30
+Accounts are counted by a keyed hash of the email (:meth:`CredentialCipher.account_fingerprints`),
+never the email itself; under every configured key, so a new key put first does not restart
+the counts. (The window is a day rather than ClickBook's 30
 minutes because a shorter window would let a second round of three failures follow the
 first and reach five in a row.)
 
@@ -53,6 +54,9 @@ SIGNIN_FAILURE_LIMIT = 3
 """Failed ClickBook sign-ins one staff member may have in ``SIGNIN_FAILURE_WINDOW``."""
 SIGNIN_FAILURE_WINDOW = timedelta(hours=24)
 _RETRY_PRECISION = timedelta(minutes=1)
+
+Account = tuple[str, ...]
+"""A ClickBook account as its email's fingerprints, one per configured key, the first's first."""
 
 
 class SignInOutcome(StrEnum):
@@ -110,20 +114,20 @@ class StaffSessions:
         """Tell whether sign-ins can be stored (a valid secret key is configured)."""
         return self.cipher is not None
 
-    async def failures(self, telegram_id: int, account: str | None = None) -> int:
+    async def failures(self, telegram_id: int, account: Account = ()) -> int:
         """Return the failed sign-ins in the current window: the staff member's, or the
-        account's (by fingerprint) if that is more."""
+        account's (by its fingerprints) if that is more."""
         since = self.clock() - SIGNIN_FAILURE_WINDOW
         return max(await self._counts(telegram_id, account, since))
 
-    async def _counts(self, telegram_id: int, account: str | None, since: datetime) -> list[int]:
-        counts = [await self.store.count_signin_failures(telegram_id, since)]
-        if account is not None:
-            counts.append(await self.store.count_account_signin_failures(account, since))
-        return counts
+    async def _counts(self, telegram_id: int, account: Account, since: datetime) -> list[int]:
+        return [
+            await self.store.count_signin_failures(telegram_id, since),
+            await self.store.count_account_signin_failures(account, since),
+        ]
 
-    def _account(self, email: str) -> str | None:
-        return None if self.cipher is None else self.cipher.account_fingerprint(email)
+    def _account(self, email: str) -> Account:
+        return () if self.cipher is None else self.cipher.account_fingerprints(email)
 
     async def sign_in(self, telegram_id: int, email: str, password: SecretStr) -> SignInResult:
         """Check the credentials with ClickBook and store the session encrypted.
@@ -133,13 +137,13 @@ class StaffSessions:
         """
         if self.cipher is None:
             return SignInResult(SignInOutcome.OFF)
-        account = self.cipher.account_fingerprint(email)
-        lock = self._signing_in.setdefault(account, asyncio.Lock())
+        account = self.cipher.account_fingerprints(email)
+        lock = self._signing_in.setdefault(account[0], asyncio.Lock())
         async with lock:
             return await self._sign_in(telegram_id, email, password, account)
 
     async def _sign_in(
-        self, telegram_id: int, email: str, password: SecretStr, account: str
+        self, telegram_id: int, email: str, password: SecretStr, account: Account
     ) -> SignInResult:
         failures = await self.failures(telegram_id, account)
         if failures >= SIGNIN_FAILURE_LIMIT:
@@ -149,7 +153,7 @@ class StaffSessions:
         try:
             session = await self.client.login(email, password)
         except (ClickBookCredentialsError, ClickBookLockedOutError) as error:
-            await self.store.record_signin_failure(telegram_id, self.clock(), account=account)
+            await self.store.record_signin_failure(telegram_id, self.clock(), account=account[0])
             left = max(0, SIGNIN_FAILURE_LIMIT - failures - 1)
             log.info(
                 "staff %s: ClickBook refused a sign-in (%s)", telegram_id, type(error).__name__
@@ -167,12 +171,12 @@ class StaffSessions:
         await self._store_session(telegram_id, session)
         self._unreadable.discard(telegram_id)
         # ClickBook forgets an account's failures on a successful sign-in; so does the bot.
-        await self.store.clear_signin_failures(telegram_id, account=account)
+        await self.store.clear_signin_failures(telegram_id, accounts=account)
         await self.store.clear_signin_notice(telegram_id)
         log.info("staff %s signed in to ClickBook", telegram_id)
         return SignInResult(SignInOutcome.SIGNED_IN, name=session.usercn or email)
 
-    async def _retry_at(self, telegram_id: int, account: str | None = None) -> datetime:
+    async def _retry_at(self, telegram_id: int, account: Account = ()) -> datetime:
         """Return when the counts fall below the limit again (to the minute).
 
         The store only counts, so this searches for the latest ``since`` at which the window
@@ -215,7 +219,7 @@ class StaffSessions:
             self._unreadable.add(telegram_id)
             return None
         since = self.clock() - SIGNIN_FAILURE_WINDOW
-        account = self.cipher.account_fingerprint(session.email)
+        account = self.cipher.account_fingerprints(session.email)
         if await self.store.count_account_signin_failures(account, since) >= SIGNIN_FAILURE_LIMIT:
             # Its renewal could only fail once more (another holder's renewal already did).
             log.info("staff %s: the stored sign-in's account is past its limit", telegram_id)
@@ -250,7 +254,9 @@ class StaffSessions:
         """
         session.mark_signed_out()
         account = self._account(session.email)
-        await self.store.record_signin_failure(telegram_id, self.clock(), account=account)
+        await self.store.record_signin_failure(
+            telegram_id, self.clock(), account=account[0] if account else None
+        )
         for holder, other in list(self._sessions.items()):
             # The password is dead for every holder of this account: none may renew with it.
             if holder != telegram_id and self._account(other.email) == account:

@@ -14,7 +14,7 @@ import pytest
 from bot.cli import main
 from bot.demo import run_demo
 
-SUBCOMMANDS = ("run", "demo", "sandbox", "bench", "secret")
+SUBCOMMANDS = ("run", "demo", "sandbox", "bench", "secret", "rotate-key", "backup", "db")
 
 
 @pytest.mark.parametrize("argv", [["--help"], *[[name, "--help"] for name in SUBCOMMANDS]])
@@ -165,3 +165,13 @@ def test_run_serves_from_the_sandbox_only_when_asked(
     lines = capsys.readouterr().err.strip().splitlines()
     named = [line.removeprefix("clickbot: ").split(":")[0] for line in lines]
     assert named == ["CLICKBOT_TELEGRAM_TOKEN", *refused]
+
+
+def test_version_comes_from_the_package_metadata(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"clickbot {version('clickbot')}"

@@ -4,9 +4,11 @@ and ``python -m bot run`` failing to start: one line naming the setting, never t
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import httpx
@@ -38,7 +40,10 @@ def settings_for(tmp_path: Path, **extra: object) -> Settings:
     )
 
 
-async def test_polling_answers_start_and_stops_cleanly(tmp_path: Path) -> None:
+async def test_polling_answers_start_and_stops_cleanly(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
     emulator = TelegramEmulator(token=TOKEN, long_poll_cap=0.2)
     ann = emulator.user(first_name="Ann", last_name="Lee", language_code="en")
     stop = asyncio.Event()
@@ -58,6 +63,7 @@ async def test_polling_answers_start_and_stops_cleanly(tmp_path: Path) -> None:
     finally:
         stop.set()
         await asyncio.wait_for(run, WAIT)
+    assert f"clickbot {version('clickbot')} starting (long polling)" in caplog.text
 
 
 async def test_webhook_receives_updates_with_the_secret(tmp_path: Path) -> None:

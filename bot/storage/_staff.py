@@ -18,6 +18,7 @@ sees nor logs their content.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import aiosqlite
@@ -140,6 +141,24 @@ class StaffQueries(StoreCore):
         )
         return None if row is None else bytes(row["blob"])
 
+    async def all_staff_credentials(self) -> list[tuple[int, bytes]]:
+        """Return every stored (still encrypted) sign-in as ``(telegram_id, blob)``."""
+        rows = await self._fetch_all(
+            "SELECT telegram_id, blob FROM staff_credentials ORDER BY telegram_id"
+        )
+        return [(row["telegram_id"], bytes(row["blob"])) for row in rows]
+
+    async def replace_staff_credentials(
+        self, telegram_id: int, old: bytes, new: bytes, now: datetime
+    ) -> bool:
+        """Swap the blob ``old`` for ``new``; ``False`` if it changed meanwhile (kept as is)."""
+        changed = await self._execute(
+            "UPDATE staff_credentials SET blob = ?, updated_at = ? "
+            "WHERE telegram_id = ? AND blob = ?",
+            (bytes(new), to_db_time(now), telegram_id, bytes(old)),
+        )
+        return changed == 1
+
     async def delete_staff_credentials(self, telegram_id: int) -> bool:
         """Forget the credentials (``/signout``); return whether there were any."""
         deleted = await self._execute(
@@ -168,17 +187,32 @@ class StaffQueries(StoreCore):
         )
         return 0 if row is None else int(row[0])
 
-    async def count_account_signin_failures(self, account: str, since: datetime) -> int:
-        """Return how many sign-ins to the account (by its hash) failed at or after ``since``."""
+    async def count_account_signin_failures(self, accounts: Sequence[str], since: datetime) -> int:
+        """Return how many sign-ins to the account failed at or after ``since``.
+
+        ``accounts`` are its hashes, one per configured key: a failure counted under the
+        previous key still counts after a new key was put first.
+        """
+        if not accounts:
+            return 0
         row = await self._fetch_one(
-            "SELECT count(*) FROM signin_failures WHERE account = ? AND failed_at >= ?",
-            (account, to_db_time(since)),
+            f"SELECT count(*) FROM signin_failures WHERE account IN ({_marks(accounts)}) "
+            "AND failed_at >= ?",
+            (*accounts, to_db_time(since)),
         )
         return 0 if row is None else int(row[0])
 
-    async def clear_signin_failures(self, telegram_id: int, *, account: str | None = None) -> None:
+    async def clear_signin_failures(
+        self, telegram_id: int, *, accounts: Sequence[str] = ()
+    ) -> None:
         """Forget the failed sign-ins (after a successful one), the account's too if given."""
         await self._execute(
-            "DELETE FROM signin_failures WHERE telegram_id = ? OR account = ?",
-            (telegram_id, account),
+            "DELETE FROM signin_failures "
+            f"WHERE telegram_id = ? OR account IN ({_marks(accounts)})",
+            (telegram_id, *accounts),
         )
+
+
+def _marks(values: Sequence[str]) -> str:
+    """Return the ``?`` placeholders of an ``IN (...)`` list (never the values)."""
+    return ", ".join("?" * len(values))

@@ -14,7 +14,9 @@ with ``json_valid``; states are constrained with ``CHECK``.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
+from pathlib import Path
 
 import aiosqlite
 
@@ -204,14 +206,22 @@ CREATE INDEX signin_failures_by_account ON signin_failures (account, failed_at)
     WHERE account IS NOT NULL;
 """
 
-MIGRATIONS: tuple[str, ...] = (
-    _CUSTOMER_SIGNUP,  # 1: users, drafts, registrations, sign-up limit, PTB state
-    _STAFF_AND_INVITES,  # 2: staff, staff links and credentials, invites
-    _WRITE_AHEAD_REGISTRATIONS,  # 3: a "submitting" registration is written before SETUSERFIELDS
-    _INVITE_INTENTS,  # 4: an invite is written before NewClientFile; one flag per notice
-    _SIGNIN_FAILURES_PER_ACCOUNT,  # 5: failed sign-ins also counted per ClickBook account
+_SCHEMA: tuple[tuple[str, str], ...] = (
+    (_CUSTOMER_SIGNUP, "users, drafts, registrations, sign-up limit, PTB state"),
+    (_STAFF_AND_INVITES, "staff, staff links and credentials, invites"),
+    (
+        _WRITE_AHEAD_REGISTRATIONS,
+        'a "submitting" registration is written before SETUSERFIELDS',
+    ),
+    (_INVITE_INTENTS, "an invite is written before NewClientFile; one flag per notice"),
+    (_SIGNIN_FAILURES_PER_ACCOUNT, "failed sign-ins also counted per ClickBook account"),
 )
+
+MIGRATIONS: tuple[str, ...] = tuple(script for script, _ in _SCHEMA)
 """Migration ``i`` (0-based) brings the schema from version ``i`` to ``i + 1``."""
+
+DESCRIPTIONS: tuple[str, ...] = tuple(about for _, about in _SCHEMA)
+"""What migration ``i`` (0-based) adds, for ``clickbot db status``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 """The version this code reads and writes."""
@@ -222,6 +232,20 @@ async def schema_version(conn: aiosqlite.Connection) -> int:
     async with conn.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
     return int(row[0]) if row is not None else 0
+
+
+def read_schema_version(path: Path) -> int:
+    """Return the schema version of the database file at ``path`` without changing it.
+
+    Raise FileNotFoundError if there is none, ``sqlite3.Error`` if SQLite cannot read it.
+    """
+    if not path.is_file():
+        raise FileNotFoundError(f"no database at {path}")
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
 
 
 async def migrate(conn: aiosqlite.Connection, migrations: Sequence[str] = MIGRATIONS) -> int:

@@ -16,7 +16,8 @@ crash cannot leave a half-written transaction) with ``synchronous = NORMAL`` (in
 this never corrupts the database; a power cut, not a crash of the process, may lose the last
 transactions; it saves an fsync per statement, which is most of a form step's cost), set a
 ``busy_timeout`` for the odd second connection (an operator's ``sqlite3`` shell), and apply
-pending migrations (``bot.storage.migrations``).
+pending migrations (``bot.storage.migrations``), after copying a database that has any to
+``<path>.before-v<N>.bak`` (``bot.storage.backup``; the log says where).
 
 Conventions, binding for every method:
 
@@ -44,7 +45,8 @@ Method groups (each documented in its module):
   ``find_registration_by_email``, ``record_signup_attempt``, ``count_signup_attempts``;
 - staff (``_staff``): ``add_staff``, ``remove_staff``, ``is_staff``, ``list_staff``,
   ``create_staff_link``, ``get_staff_link``, ``consume_staff_link``,
-  ``save_staff_credentials``, ``get_staff_credentials``, ``delete_staff_credentials``,
+  ``save_staff_credentials``, ``get_staff_credentials``, ``all_staff_credentials``,
+  ``replace_staff_credentials``, ``delete_staff_credentials``,
   ``record_signin_failure``, ``count_signin_failures``, ``count_account_signin_failures``,
   ``clear_signin_failures``;
 - invites (``_invites``): ``begin_invite``, ``record_client_file``,
@@ -63,8 +65,10 @@ Method groups (each documented in its module):
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import Self
@@ -77,6 +81,7 @@ from bot.storage._invites import InviteQueries
 from bot.storage._registrations import RegistrationQueries
 from bot.storage._staff import StaffQueries
 from bot.storage._users import UserQueries
+from bot.storage.backup import backup_database, free_backup_path
 from bot.storage.errors import StorageError
 from bot.storage.migrations import MIGRATIONS, migrate, schema_version
 from bot.storage.timestamps import to_db_time
@@ -124,6 +129,7 @@ class Store(
             if on_disk:
                 await _enable_wal(conn)
                 await conn.execute("PRAGMA synchronous = NORMAL")
+                await _back_up_before_migrating(conn, Path(path))
             version = await migrate(conn, MIGRATIONS)
         except BaseException:
             await conn.close()
@@ -175,6 +181,27 @@ def _make_private(path: Path) -> None:
             continue
         if mode & 0o077:
             os.chmod(name, mode & 0o700)
+
+
+async def _back_up_before_migrating(conn: aiosqlite.Connection, path: Path) -> None:
+    """Copy a database about to be migrated to ``<path>.before-v<N>.bak``; raise StorageError
+    (and migrate nothing) if the copy fails."""
+    version = await schema_version(conn)
+    if version == 0 or version >= len(MIGRATIONS):
+        return  # a new file has nothing to lose; migrate refuses a newer one
+    target = free_backup_path(path, f"before-v{len(MIGRATIONS)}")
+    try:
+        await asyncio.to_thread(backup_database, path, target)
+    except (OSError, sqlite3.Error) as error:
+        raise StorageError(
+            f"could not back up the database before migrating it: {error}"
+        ) from error
+    logger.info(
+        "database at schema version %d backed up to %s before migrating it to version %d",
+        version,
+        target,
+        len(MIGRATIONS),
+    )
 
 
 async def _enable_wal(conn: aiosqlite.Connection) -> None:

@@ -22,7 +22,8 @@ SECRETS = {
     "CLICKBOT_TELEGRAM_TOKEN": TOKEN,
     "CLICKBOT_CLICKBOOK_API_KEY": API_KEY,
     "CLICKBOT_WEBHOOK_SECRET": "hook_secret-77-and-long-enough-for-the-rule",
-    "CLICKBOT_SECRET_KEY": "fernet-key-do-not-leak",
+    # a valid Fernet key (32 url-safe base64 bytes): a bad one is refused as a setting
+    "CLICKBOT_SECRET_KEY": "ZmVybmV0LWtleS1kby1ub3QtbGVhay0zMi1ieXRlcyE=",
 }
 
 

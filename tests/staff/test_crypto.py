@@ -89,3 +89,25 @@ def test_the_cipher_repr_hides_the_key() -> None:
     key = new_secret_key()
 
     assert key not in repr(CredentialCipher(SecretStr(key)))
+
+
+def test_a_key_list_opens_old_and_new_blobs_and_seals_with_the_first() -> None:
+    old, new = new_secret_key(), new_secret_key()
+    old_blob = CredentialCipher(SecretStr(old)).seal(session())
+    both = CredentialCipher(SecretStr(f"{new}, {old}"))
+
+    new_blob = both.seal(session())
+    rotated = both.rotate(old_blob)
+
+    assert both.open(old_blob).to_json() == session().to_json()
+    for blob in (new_blob, rotated):
+        assert CredentialCipher(SecretStr(new)).open(blob).to_json() == session().to_json()
+        with pytest.raises(UnreadableCredentialsError):
+            CredentialCipher(SecretStr(old)).open(blob)
+
+
+def test_rotating_a_blob_no_key_opens_is_refused() -> None:
+    blob = CredentialCipher(SecretStr(new_secret_key())).seal(session())
+
+    with pytest.raises(UnreadableCredentialsError):
+        CredentialCipher(SecretStr(new_secret_key())).rotate(blob)

@@ -19,8 +19,10 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from bot.config import Settings
+from bot.crypto import new_secret_key
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
 from bot.staff_sessions import SIGNIN_FAILURE_LIMIT
@@ -76,13 +78,19 @@ def failures_at_clickbook(world: World) -> tuple[int, bool]:
     return attempts.failures, attempts.locked_until is not None
 
 
-async def test_two_staff_members_share_the_accounts_three_attempts(
-    world: World, owner: Person, bob: Person
-) -> None:
+async def carol_after_bob_used_the_attempts(world: World, owner: Person, bob: Person) -> Person:
+    """Make Carol staff, then let Bob use up the staff account's attempts."""
     carol = person(world, "Carol", "Cook")
     await carol.open_link(await owner.make_link())
     for attempt in range(SIGNIN_FAILURE_LIMIT):
         await bob.sign_in(password=f"wrong-{attempt}")
+    return carol
+
+
+async def test_two_staff_members_share_the_accounts_three_attempts(
+    world: World, owner: Person, bob: Person
+) -> None:
+    carol = await carol_after_bob_used_the_attempts(world, owner, bob)
 
     for attempt in range(SIGNIN_FAILURE_LIMIT):
         # The same account, however it is typed.
@@ -172,3 +180,20 @@ async def test_own_failures_for_another_account_leave_a_stored_sign_in_usable(
     await bob.invite()
 
     bob.assert_sees("invite.sent", email="ann@example.com", name="Ann Lee")
+
+
+async def test_a_new_key_put_first_keeps_counting_the_accounts_failures(
+    world: World, owner: Person, bob: Person
+) -> None:
+    carol = await carol_after_bob_used_the_attempts(world, owner, bob)
+    assert world.settings.secret_key is not None
+    old_key = world.settings.secret_key.get_secret_value()
+    new_keys = SecretStr(f"{new_secret_key()},{old_key}")
+    world.settings = world.settings.model_copy(update={"secret_key": new_keys})
+    await world.restart()
+
+    for attempt in range(2):
+        await carol.sign_in(password=f"typo-{attempt}")
+        assert carol.sees_start_of("signin.limited")
+
+    assert failures_at_clickbook(world) == (SIGNIN_FAILURE_LIMIT, False)
