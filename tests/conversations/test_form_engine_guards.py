@@ -8,7 +8,7 @@ from bot.ui import Button
 from conversations.form import match_label
 from tests.conversations.test_signup_forged_taps import nonce_of
 from tests.conversations.test_signup_reliability import FLOW
-from tests.support.chat import customer, forged_tap, tap_with_data
+from tests.support.chat import bot_problems, customer, forged_tap, tap_with_data
 
 
 def test_typed_text_matching_two_buttons_chooses_neither() -> None:
@@ -91,3 +91,16 @@ async def test_clickbooks_note_goes_once_the_field_is_answered_again(world: Worl
 
     ann.assert_sees("timezone.prompt")
     assert note not in ann.actor.last.text
+
+
+async def test_a_forged_action_no_field_knows_is_refused(world: World) -> None:
+    ann = customer(world)
+    await ann.start()
+    nonce = nonce_of(ann, ann.label("form.cancel"))
+
+    await forged_tap(ann.actor, f"{FLOW}:{nonce}:drop_tables")
+
+    assert bot_problems(world) == []
+    ann.assert_sees("form.stale")
+    ann.assert_asks("first_name")
+    assert await ann.draft_answers() == {}
