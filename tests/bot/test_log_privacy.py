@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
+from bot.log_privacy import HIDDEN, BotTokenFilter, PayloadFilter
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import TOKEN, World
 from tests.support.chat import customer
@@ -48,3 +49,34 @@ async def test_debug_logs_never_show_a_typed_password_or_the_token(
     assert "Processing update" in caplog.text, "PTB's debug log of the update queue was captured"
     assert PASSWORD not in caplog.text
     assert TOKEN.split(":")[1] not in caplog.text
+
+
+def _record(level: int, msg: str, *args: object) -> logging.LogRecord:
+    return logging.LogRecord("telegram.ext.Updater", level, __file__, 1, msg, args, None)
+
+
+def test_a_debug_records_text_arguments_are_hidden_and_names_kept() -> None:
+    # PTB logs a webhook's raw body as one string argument.
+    body = '{"message": {"text": "Very$ecret42"}}'
+    record = _record(logging.DEBUG, "%s received %s (%d bytes)", "setWebhook", body, len(body))
+
+    assert PayloadFilter().filter(record)
+
+    assert record.getMessage() == f"setWebhook received {HIDDEN} ({len(body)} bytes)"
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        pytest.param("AAH-x_Yz09", id="dash-and-underscore"),
+        pytest.param("-leading-dash", id="leading-dash"),
+        pytest.param("_leading_underscore", id="leading-underscore"),
+    ],
+)
+def test_the_whole_bot_token_is_hidden_in_urls(secret: str) -> None:
+    url = f"https://api.telegram.org/bot123456:{secret}/getMe"
+    record = _record(logging.INFO, "HTTP Request: POST %s", url)
+
+    assert BotTokenFilter().filter(record)
+
+    assert record.getMessage() == f"HTTP Request: POST https://api.telegram.org/bot{HIDDEN}/getMe"

@@ -13,6 +13,7 @@ import pytest
 from bot.clickbook import (
     ClickBookClient,
     ClickBookCredentialsError,
+    ClickBookResponseError,
     ClickBookSignedOutError,
     ClickBookValidationError,
     ClientFile,
@@ -166,7 +167,7 @@ async def test_a_failed_time_zone_request_is_not_cached(
     client: ClickBookClient, sandbox: Sandbox, transport: CountingTransport
 ) -> None:
     await sandbox.fault("GETTIMEZONEINFO", "malformed")
-    with pytest.raises(Exception, match="GETTIMEZONEINFO"):
+    with pytest.raises(ClickBookResponseError, match="GETTIMEZONEINFO"):
         await client.get_timezones()
     assert len(await client.get_timezones()) > 100
     assert transport.count("ClickBookPublic") == 2

@@ -175,6 +175,18 @@ def _login_answer(
             id="user-not-a-string",
         ),
         pytest.param(
+            _login_answer({"user": False, "usercn": "A B"}),
+            ClickBookCredentialsError,
+            "did not sign",
+            id="user-false",
+        ),
+        pytest.param(
+            _login_answer({"user": "", "usercn": "A B"}),
+            ClickBookCredentialsError,
+            "did not sign",
+            id="user-empty",
+        ),
+        pytest.param(
             _login_answer({"user": "CN=A B/O=X", "usercn": "A B"}, cookie=None),
             ClickBookResponseError,
             "DomAuthSessId",

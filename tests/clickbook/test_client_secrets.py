@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,6 +15,7 @@ import pytest
 from bot.clickbook import (
     ClickBookClient,
     ClickBookError,
+    ClickBookValidationError,
     ClientFile,
     Registration,
     Session,
@@ -93,8 +96,14 @@ async def test_errors_from_the_sandbox_carry_no_secret(
     _assert_clean([repr(staff), str(staff), repr(stale), repr(client)], secrets)
 
 
+TIMEZONES = Path(__file__).parent.parent / "data" / "clickbook" / "response_gettimezoneinfo.xml"
+
+
 class _EchoingServer(httpx.AsyncBaseTransport):
-    """A hostile server: echoes the whole request (headers and body) back in its answers."""
+    """A hostile server: echoes the whole request (headers and body) back in its answers.
+
+    Only the time zones are answered properly: a registration is sent after they are known.
+    """
 
     def __init__(self, status: int, content_type: str) -> None:
         self.status = status
@@ -102,6 +111,10 @@ class _EchoingServer(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         body = await request.aread()
+        if b"<urn:GETTIMEZONEINFO>" in body:
+            return httpx.Response(
+                200, content=TIMEZONES.read_bytes(), headers={"content-type": "text/xml"}
+            )
         echo = "\n".join(f"{k}: {v}" for k, v in request.headers.items()).encode() + body
         if self.status == 500:
             escaped = echo.replace(b"&", b"&amp;").replace(b"<", b"&lt;")
@@ -140,6 +153,7 @@ async def test_echoed_requests_are_scrubbed(
         transport=_EchoingServer(status, content_type), api_key=secret_key, max_attempts=1
     ) as client:
         errors.append(await _raised(client.process_registration("STUB-1")))
+        errors.append(await _raised(client.register_user(Registration(**registration_data))))
         errors.append(await _raised(client.login(STAFF_EMAIL, PASSWORD)))
         errors.append(
             await _raised(
@@ -151,6 +165,40 @@ async def test_echoed_requests_are_scrubbed(
     texts = [text for error in errors for text in _texts(error)]
     assert any("***" in text for text in texts)
     _assert_clean(texts, [secret_key, cookie, PASSWORD, "staff-Password-99"])
+
+
+class _QuotingServer(httpx.AsyncBaseTransport):
+    """A server whose refusal quotes the password it was sent, in an ERROR and in INFO."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = await request.aread()
+        if b"<urn:GETTIMEZONEINFO>" in body:
+            return httpx.Response(
+                200, content=TIMEZONES.read_bytes(), headers={"content-type": "text/xml"}
+            )
+        found = re.search(rb"<NAME>inp-password1</NAME><VALUE>([^<]*)</VALUE>", body)
+        quoted = found.group(1) if found else b""
+        answer = (
+            b'<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
+            b'xmlns:urn="urn:DefaultNamespace"><soapenv:Body><urn:SETUSERFIELDSResponse>'
+            b"<SETUSERFIELDSReturn><CODE>400</CODE><INFO>refused: " + quoted + b"</INFO>"
+            b"<ERRORS><ERROR><FIELD>inp-password1</FIELD><MESSAGE>'" + quoted + b"' is too "
+            b"common</MESSAGE></ERROR></ERRORS></SETUSERFIELDSReturn>"
+            b"</urn:SETUSERFIELDSResponse></soapenv:Body></soapenv:Envelope>"
+        )
+        return httpx.Response(200, content=answer, headers={"content-type": "text/xml"})
+
+
+async def test_a_refusal_quoting_the_customers_password_is_scrubbed(
+    make_client: Callable[..., ClickBookClient], registration_data: dict[str, Any]
+) -> None:
+    async with make_client(transport=_QuotingServer(), max_attempts=1) as client:
+        error = await _raised(client.register_user(Registration(**registration_data)))
+
+    texts = _texts(error)
+    assert isinstance(error, ClickBookValidationError)
+    assert any("is too common" in text for text in texts)
+    _assert_clean(texts, [PASSWORD])
 
 
 async def test_debug_logs_name_operations_and_attempts_but_no_secret(

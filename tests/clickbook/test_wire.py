@@ -170,6 +170,25 @@ def test_a_value_that_looks_like_markup_stays_literal_text() -> None:
     assert items == [("inp-firstname", INJECTION), ("inp-lastname", "Lee & <Sons>")]
 
 
+def test_field_values_leave_untrimmed() -> None:
+    # A password's surrounding spaces are part of it: trimmed, the account gets another one.
+    password = "  spaced out 1 "
+    body = wire.build_envelope(
+        "SETUSERFIELDS",
+        {
+            "APIKEY": "k",
+            "GROUPNAME": "NewUserRegistration",
+            "CONTEXTFORM": "",
+            "CONTEXTID": "",
+            "VALIDATIONMODE": "",
+            "FIELDS": [("inp-password1", password), ("inp-password2", password)],
+        },
+    )
+    fields = ET.fromstring(body).find(f"{SOAPENV}Body/{URN}SETUSERFIELDS/FIELDS")
+    assert fields is not None
+    assert [f.findtext("VALUE") for f in fields] == [password, password]
+
+
 def test_a_text_parameter_is_escaped_too() -> None:
     body = wire.build_envelope("PROCESSREGSTUB", {"APIKEY": "k", "STUBID": "a</STUBID><X>"})
     assert ET.fromstring(body).findtext(f"{SOAPENV}Body/{URN}PROCESSREGSTUB/STUBID") == (
@@ -331,6 +350,17 @@ def test_a_fault_echoing_secrets_is_scrubbed() -> None:
 def test_dtds_and_entities_are_refused(recording: str) -> None:
     with pytest.raises(ClickBookResponseError, match="DTD or entities"):
         wire.parse_response("GETTIMEZONEINFO", recorded(recording), http_status=200)
+
+
+def test_a_bare_dtd_is_refused() -> None:
+    # No entity in it: only the DTD itself is there to refuse.
+    plain = response("GETTIMEZONEINFO", 200)
+    declaration, _, rest = plain.partition(b"?>")
+    body = declaration + b"?><!DOCTYPE soapenv:Envelope [<!ELEMENT CODE (#PCDATA)>]>" + rest
+    assert wire.parse_response("GETTIMEZONEINFO", plain).code == 200
+
+    with pytest.raises(ClickBookResponseError, match="DTD or entities"):
+        wire.parse_response("GETTIMEZONEINFO", body, http_status=200)
 
 
 def test_an_oversized_body_is_refused_unparsed() -> None:

@@ -57,6 +57,12 @@ def test_valid_names(text: str, expected: str) -> None:
             "Ann\u202eeeL", "name.invalid_characters", {"characters": "\u202e"}, id="rlo"
         ),
         pytest.param("\u200dAnn", "name.invalid_characters", {"characters": "\u200d"}, id="zwj"),
+        pytest.param(
+            "Ann\u200d", "name.invalid_characters", {"characters": "\u200d"}, id="trailing-zwj"
+        ),
+        pytest.param(
+            "Ann\u200d Lee", "name.invalid_characters", {"characters": "\u200d"}, id="zwj-space"
+        ),
         pytest.param("Ann_Lee", "name.invalid_characters", {"characters": "_"}, id="underscore"),
         pytest.param("Ann@Lee", "name.invalid_characters", {"characters": "@"}, id="at"),
         pytest.param("Ann, Lee", "name.invalid_characters", {"characters": ","}, id="comma"),

@@ -29,6 +29,7 @@ def test_valid_passwords_come_back_unchanged(password: str) -> None:
         pytest.param("abcdef1\n2", "password.invalid_characters", {}, id="newline"),
         pytest.param("abcdef1\x00", "password.invalid_characters", {}, id="nul"),
         pytest.param("abcde1", "password.too_short", {"min": 8}, id="short"),
+        pytest.param("abcdef1", "password.too_short", {"min": 8}, id="one-short"),
         pytest.param("a1" + "x" * 127, "password.too_long", {"max": 128}, id="long"),
         pytest.param("12345678", "password.no_letter", {}, id="digits"),
         pytest.param("password", "password.no_digit", {}, id="letters"),

@@ -50,10 +50,13 @@ class Person:
             f"expected {key!r} ({expected!r}) in the newest message:\n{self.last_text}"
         )
 
-    def sees_start_of(self, key: str) -> bool:
-        """Tell whether the newest message shows ``key``'s text up to its first placeholder."""
-        start = visible(self.t.messages[key].split("{")[0])
-        return start in self.last_text
+    def sees_only(self, key: str) -> bool:
+        """Tell whether the newest message is ``key``'s text alone, whatever its placeholders hold.
+
+        Stricter than a substring: "wrong password" followed by "limited" is not "limited".
+        """
+        parts = [re.escape(visible(part)) for part in re.split(r"\{\w+\}", self.t.messages[key])]
+        return re.fullmatch(r"\s*.+?\s*".join(parts), self.last_text, re.DOTALL) is not None
 
     def received_any(self, key: str) -> list[str]:
         """Return every bot message that shows ``key``'s text, whatever its placeholders hold."""

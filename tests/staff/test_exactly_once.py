@@ -203,7 +203,7 @@ async def test_an_invitation_crashed_anywhere_is_never_sent_twice(
             return  # the draft was done with: the invitation went out
         await bob.tap("invite.summary.confirm")
         for warning in ("invite.duplicate_uncertain", "invite.duplicate"):
-            if bob.sees_start_of(warning):
+            if bob.sees_only(warning):
                 point.people["warned"] = warning
                 await bob.tap("invite.duplicate_back")  # they check with the client instead
                 return

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +19,34 @@ T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 def at(minutes: float) -> datetime:
     """Return T0 plus ``minutes``."""
     return T0 + timedelta(minutes=minutes)
+
+
+class ReadInFlight:
+    """Mark the store's next single-row read (or ``seam`` call): ``sent`` once it has begun.
+
+    With ``hold``, the read is also held after SQLite answered (``answered``) until
+    ``release``. A race test then writes while that read is certainly in flight, instead of
+    hoping that ``sleep(0)`` lets it get that far.
+    """
+
+    def __init__(self, store: Store, *, hold: bool = False, seam: str = "_fetch_one") -> None:
+        self.sent = asyncio.Event()
+        self.answered = asyncio.Event()
+        self.release = asyncio.Event()
+        self._hold = hold
+        self._store = store
+        self._seam = seam
+        self._original = getattr(store, seam)  # the seam between the store and SQLite
+        setattr(store, seam, self._read)
+
+    async def _read(self, *args: Any, **kwargs: Any) -> Any:
+        setattr(self._store, self._seam, self._original)
+        self.sent.set()  # the read runs on to its statement before the setter's task resumes
+        row = await self._original(*args, **kwargs)
+        if self._hold:
+            self.answered.set()
+            await self.release.wait()
+        return row
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import aiosqlite
@@ -159,3 +160,22 @@ async def test_a_version_3_database_keeps_its_invites_and_their_delivery(db_path
         assert await store.find_unconfirmed_invite_by_email("bea@example.com") is None
     finally:
         await store.close()
+
+
+SHIPPED = (
+    "22538b7bde05b73f473b7bd34783f72ca08bcb7bc5a2f456b2ba9b4d03294db8",
+    "7e0d8ffe47a0c73c57e5f17eba710e8e3085413037827fbe494905cbd5a79f89",
+    "43047978cce979bfaee8392712e2c6b7d6ab20d9344ead3ec5d9b68e8b4ec471",
+    "5ef3fc45bf66e38271ead29badc7e178bd98dc70c1c40320d2fb6cd8a172283a",
+    "482033891834d505eca1221d3603a52b164bdeab8a92ccddc33c90f6969ac033",
+)
+"""SHA-256 of each shipped migration's SQL, in order. Append the hash of a new migration once
+it ships; never change one: databases out there ran the SQL as it was."""
+
+
+def test_no_shipped_migration_was_edited() -> None:
+    hashes = [hashlib.sha256(sql.encode()).hexdigest() for sql in MIGRATIONS]
+
+    assert len(hashes) >= len(SHIPPED), "a shipped migration was removed"
+    for version, (recorded, now) in enumerate(zip(SHIPPED, hashes, strict=False), start=1):
+        assert now == recorded, f"migration {version} changed after it shipped; append a new one"

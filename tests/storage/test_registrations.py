@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from bot.storage import Registration, RegistrationExistsError, RegistrationState, Store
-from tests.storage.conftest import T0, at
+from tests.storage.conftest import T0, ReadInFlight, at
 
 
 async def _create(store: Store, telegram_id: int = 1, **overrides: object) -> Registration:
@@ -226,8 +226,9 @@ async def test_no_registration_is_remembered_until_one_is_created(store: Store) 
 
 
 async def test_a_read_racing_the_creation_does_not_hide_it(store: Store) -> None:
+    flight = ReadInFlight(store)
     read = asyncio.create_task(store.get_registration(42))
-    await asyncio.sleep(0)  # the read's SELECT is under way before the insert
+    await asyncio.wait_for(flight.sent.wait(), 5)  # the read's SELECT is under way
     await store.create_registration(
         42, chat_id=42, stub_id="STUB-42", email="z@example.com", full_name="Z Q",
         language="en", now=at(0),

@@ -16,7 +16,7 @@ import pytest
 
 from bot.storage import MEMORY, InviteStatus, RegistrationState, StaffLinkResult, Store
 from bot.storage.migrations import SCHEMA_VERSION
-from tests.storage.conftest import T0, at
+from tests.storage.conftest import T0, ReadInFlight, at
 
 
 async def _pragma(store: Store, name: str) -> object:
@@ -229,8 +229,9 @@ async def test_a_transaction_keeps_other_coroutines_statements_out(store: Store)
     task = asyncio.create_task(failing_transaction())
     await inside.wait()
     # This write must neither join the open transaction nor be rolled back with it.
+    flight = ReadInFlight(store, seam="_execute")
     other = asyncio.create_task(store.set_language(2, "fr"))
-    await asyncio.sleep(0.01)
+    await asyncio.wait_for(flight.sent.wait(), 5)  # it waits for the transaction to end
     release.set()
     with pytest.raises(RuntimeError, match="roll back"):
         await task

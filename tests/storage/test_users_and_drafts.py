@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from bot.storage import Store
-from tests.storage.conftest import T0, at
+from tests.storage.conftest import T0, ReadInFlight, at
 
 
 async def test_language_is_unset_until_chosen_then_replaced(store: Store) -> None:
@@ -195,9 +195,11 @@ async def test_kept_drafts_follow_every_write_and_copies_are_independent(store: 
 async def test_a_read_racing_a_write_does_not_keep_the_older_draft(store: Store) -> None:
     await store.set_draft_field(9, "su", "name", "old", at(0))
     store._drafts.clear()  # as after a restart: nothing kept yet
+    flight = ReadInFlight(store, hold=True)
     read = asyncio.create_task(store.get_draft(9, "su"))
-    await asyncio.sleep(0)  # the read's SELECT is under way before the write
+    await asyncio.wait_for(flight.answered.wait(), 5)  # the read has the old row
     await store.set_draft_field(9, "su", "name", "new", at(1))
+    flight.release.set()
     await read
 
     draft = await store.get_draft(9, "su")

@@ -1,0 +1,106 @@
+"""The form engine's guards: what a tap, a typed label or an old keyboard may and may not do."""
+
+from __future__ import annotations
+
+from bot.domain.countries import all_countries
+from bot.sandbox.world import World
+from bot.ui import Button
+from conversations.form import match_label
+from tests.conversations.test_signup_forged_taps import nonce_of
+from tests.conversations.test_signup_reliability import FLOW
+from tests.support.chat import bot_problems, customer, forged_tap, tap_with_data
+
+
+def test_typed_text_matching_two_buttons_chooses_neither() -> None:
+    buttons = [Button("✅ Yes", "yes"), Button("Yes!", "confirm"), Button("No", "no")]
+
+    assert match_label("yes", buttons) is None
+    assert match_label("no", buttons) == "no"
+    assert match_label("YES", [Button("Yes", "yes"), Button("✅ yes", "yes")]) == "yes"
+
+
+async def test_text_typed_at_the_welcome_is_not_taken_as_the_first_answer(world: World) -> None:
+    ann = customer(world)
+    await ann.send("/start")
+
+    await ann.send("Annabel")
+
+    ann.assert_asks("first_name")
+    assert "first_name" not in await ann.draft_answers()
+
+
+async def test_a_forged_skip_on_a_required_field_is_refused(world: World) -> None:
+    ann = customer(world)
+    await ann.start()
+    nonce = nonce_of(ann, ann.label("form.cancel"))
+
+    await forged_tap(ann.actor, f"{FLOW}:{nonce}:skip")
+
+    ann.assert_asks("first_name")
+    assert "first_name" not in await ann.draft_answers()
+
+
+async def test_a_keyboard_ten_screens_old_is_still_stale(world: World) -> None:
+    ann = customer(world)
+    await ann.start()
+    old = ann.actor.last
+    cancel = old.callback_data(ann.label("form.cancel"))
+    assert cancel is not None
+    for _ in range(10):
+        await ann.send("1234")  # refused: each refusal is a new screen
+        ann.assert_asks("first_name")
+
+    await tap_with_data(ann.actor, old.message_id, cancel)
+
+    ann.assert_sees("form.stale")
+    assert not ann.sees("form.cancelled")
+
+
+async def test_the_last_page_of_the_country_list_is_reachable(world: World) -> None:
+    ann = customer(world)
+    await ann.start()
+    await ann.fill_to("country")
+    await ann.tap("country.other")
+    next_label = ann.label("picker.next")
+    names = [country.name for country in all_countries("en")]
+
+    while next_label in str(ann.actor.last.buttons):
+        await ann.tap("picker.next")
+
+    assert names[-1] in str(ann.actor.last.buttons)
+    await ann.actor.tap(names[-1])
+    assert (await ann.draft_answers())["country"] == all_countries("en")[-1].code
+
+
+async def test_clickbooks_note_goes_once_the_field_is_answered_again(world: World) -> None:
+    ann = customer(world)
+    await ann.start()
+    await ann.fill_to()
+    assert world.store is not None
+    # A draft kept from before ClickBook changed its list of time zones.
+    await world.store.set_draft_field(
+        ann.actor.id, FLOW, "timezone", "Z=-10$DO=0$ZX=66$ZN=Atlantis", world.clock()
+    )
+    await ann.tap("summary.confirm")
+    ann.assert_sees("timezone.prompt")
+    [note] = [line for line in ann.actor.last.text.splitlines() if line.startswith("⚠️")]
+    await ann.fill_to(start_at="timezone", stop_before="password")
+    ann.assert_sees("summary.title")
+
+    await ann.tap("form.edit_field", field=ann.t.plain("field.timezone"))
+
+    ann.assert_sees("timezone.prompt")
+    assert note not in ann.actor.last.text
+
+
+async def test_a_forged_action_no_field_knows_is_refused(world: World) -> None:
+    ann = customer(world)
+    await ann.start()
+    nonce = nonce_of(ann, ann.label("form.cancel"))
+
+    await forged_tap(ann.actor, f"{FLOW}:{nonce}:drop_tables")
+
+    assert bot_problems(world) == []
+    ann.assert_sees("form.stale")
+    ann.assert_asks("first_name")
+    assert await ann.draft_answers() == {}
