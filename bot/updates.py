@@ -47,7 +47,6 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
 
     __slots__ = (
         "_backlog",
-        "_concurrency",
         "_notified",
         "_on_overflow",
         "_pending",
@@ -65,7 +64,6 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         if backlog < 1:
             raise ValueError("backlog must be at least 1")
         super().__init__(max_concurrent_updates=concurrency * ADMISSION_FACTOR)
-        self._concurrency = concurrency
         self._running = asyncio.Semaphore(concurrency)
         self._backlog = backlog
         self._on_overflow = on_overflow
@@ -75,15 +73,6 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         """Updates per user that were accepted and have not finished."""
         self._notified: set[int] = set()
         """Users told they are being caught up with, until their backlog drains."""
-
-    @property
-    def concurrency(self) -> int:
-        """How many updates run at once at most."""
-        return self._concurrency
-
-    def pending_for(self, user_id: int) -> int:
-        """Return how many of ``user_id``'s updates are waiting or running."""
-        return self._pending.get(user_id, 0)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Run ``coroutine`` after the earlier updates of the same user and chat."""
