@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 StageT = TypeVar("StageT")
+
+log = logging.getLogger(__name__)
 
 PROGRESS_DELAY = 1.0
 """Seconds a submission may take before its progress appears on the screen."""
@@ -39,7 +42,7 @@ class DelayedProgress(Generic[StageT]):
         """Note the submission's new stage; show it at once if progress is already visible."""
         self._stage = stage
         if self._visible:
-            await self._display(stage)
+            await self._show(stage)
         elif self._timer is None:
             self._timer = asyncio.create_task(self._show_when_slow())
 
@@ -47,7 +50,14 @@ class DelayedProgress(Generic[StageT]):
         await asyncio.sleep(self._delay)
         self._visible = True
         if self._stage is not None:
-            await self._display(self._stage)
+            await self._show(self._stage)
+
+    async def _show(self, stage: StageT) -> None:
+        """Display a stage; a failure is only logged, so that the result still gets shown."""
+        try:
+            await self._display(stage)
+        except Exception as error:  # progress is a courtesy; the submission's result is not
+            log.info("could not show a submission's progress: %s", error)
 
     async def close(self) -> None:
         """Stop showing progress: the caller shows the result next."""

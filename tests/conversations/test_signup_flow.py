@@ -72,12 +72,13 @@ async def test_a_slow_submission_shows_its_progress_in_place(world: World) -> No
     assert progress[-1] == ann.t("submit.done", name="Ann Lee")
 
 
-async def test_a_progress_edit_telegram_refuses_is_not_fatal(world: World) -> None:
+@pytest.mark.parametrize("status", [400, 502], ids=["refused", "telegram-down"])
+async def test_a_progress_edit_telegram_refuses_is_not_fatal(world: World, status: int) -> None:
     ann = customer(world)
     await ann.start()
     await ann.fill_to()
     await world.fail_clickbook("SETUSERFIELDS", "delay", seconds=PROGRESS_DELAY + 0.5)
-    world.emulator.fail_next("editMessageText", status=400, retry_after=None)
+    world.emulator.fail_next("editMessageText", status=status, retry_after=None)
 
     await ann.tap("summary.confirm")
 
