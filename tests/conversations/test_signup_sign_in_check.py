@@ -10,29 +10,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import httpx
 import pytest
 
 from bot.sandbox.world import World
 from tests.support.chat import customer
-
-
-class HeldSignIn(httpx.AsyncBaseTransport):
-    """ClickBook, with every LoginOK held until ``release`` is set."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self.inner = inner
-        self.holding = asyncio.Event()
-        self.release = asyncio.Event()
-        self.paths: list[str] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Hold sign-ins; pass everything on."""
-        self.paths.append(request.url.path)
-        if request.url.path.endswith("LoginOK"):
-            self.holding.set()
-            await self.release.wait()
-        return await self.inner.handle_async_request(request)
+from tests.support.network import HeldSignIn
 
 
 @pytest.fixture
@@ -45,11 +27,13 @@ async def test_confirm_is_answered_before_the_sign_in_check(world: World) -> Non
     transport = world.clickbook_transport
     assert isinstance(transport, HeldSignIn)
     world.settle = False  # as in production: the tap's processing ends with the reply
+    transport.armed = True
     ann = customer(world)
     await ann.start()
     await ann.fill_to()
 
-    await ann.tap("summary.confirm")
+    # Held forever if the reply waited for the sign-in: fail instead of hanging.
+    await asyncio.wait_for(ann.tap("summary.confirm"), 5)
 
     ann.assert_sees("submit.done", name="Ann Lee")
     await transport.holding.wait()
@@ -65,4 +49,4 @@ async def test_confirm_is_answered_before_the_sign_in_check(world: World) -> Non
     registration = await world.store.get_registration(ann.actor.id)
     assert registration is not None
     assert registration.state == "active"
-    assert transport.paths[-1].endswith("names.nsf")  # signed out again
+    assert (await world.clickbook_state())["sessions"] == []  # signed out again

@@ -12,7 +12,6 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
-import httpx
 import pytest
 
 from bot.config import Settings
@@ -21,24 +20,7 @@ from bot.sandbox.world import World
 from tests.staff.conftest import behind
 from tests.staff.people import Person
 from tests.staff.test_invite import NEW_PASSWORD, change_staff_password
-
-
-class HeldSignIn(httpx.AsyncBaseTransport):
-    """ClickBook, with the next sign-in request held once ``armed`` until ``release`` is set."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self.inner = inner
-        self.armed = False
-        self.holding = asyncio.Event()
-        self.release = asyncio.Event()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Hold the armed sign-in; pass everything on."""
-        if self.armed and request.url.path.endswith("/LoginOK"):
-            self.armed = False
-            self.holding.set()
-            await self.release.wait()
-        return await self.inner.handle_async_request(request)
+from tests.support.network import HeldSignIn
 
 
 @pytest.fixture

@@ -29,32 +29,26 @@ from bot.staff_sessions import SIGNIN_FAILURE_LIMIT
 from tests.staff.conftest import behind
 from tests.staff.people import STAFF_EMAIL, Person, person
 from tests.staff.test_invite import NEW_PASSWORD, change_staff_password
+from tests.support.network import HeldSignIn
 
 
-class LoginCounter(httpx.AsyncBaseTransport):
+class LoginCounter(HeldSignIn):
     """The network to ClickBook, counting the sign-ins (LoginOK) per email.
 
     Once ``armed``, it holds the next sign-in until ``release`` is set.
     """
 
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.logins: Counter[str] = Counter()
-        self.armed = False
-        self.holding = asyncio.Event()
-        self.release = asyncio.Event()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Count a LoginOK by the email in its Basic credentials; pass everything on."""
+        """Count a LoginOK by the email in its Basic credentials; hold it if armed."""
         if "loginok" in request.url.path.lower():
             credentials = request.headers["Authorization"].removeprefix("Basic ")
             email = base64.b64decode(credentials).decode().split(":", 1)[0]
             self.logins[email.strip().lower()] += 1
-            if self.armed:
-                self.armed = False
-                self.holding.set()
-                await self.release.wait()
-        return await self.inner.handle_async_request(request)
+        return await super().handle_async_request(request)
 
 
 @pytest.fixture
