@@ -162,7 +162,7 @@ class Demo:
                 await self.world.restart()
             elif line.startswith("[") and line.endswith("]"):
                 self.print(f"{self.current} taps [{line[1:-1]}]")
-                await use_button(user, line[1:-1])
+                await user.use(line[1:-1])
             elif line.startswith(":"):
                 self.print(f"unknown action {line!r}; {HELP}")
             else:
@@ -284,12 +284,3 @@ async def run_demo(
         finally:
             await world.stop()
     return 0
-
-
-async def use_button(user: Any, label: str) -> None:
-    """Press the reply keyboard's button whose label contains ``label``, else tap inline."""
-    keyboard = user.reply_keyboard or []
-    if any(label.casefold() in text.casefold() for row in keyboard for text in row):
-        await user.press(label)
-    else:
-        await user.tap(label)

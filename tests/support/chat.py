@@ -83,12 +83,7 @@ class Customer:
 
     async def choose(self, key: str, **params: Any) -> None:
         """Use the button labelled with a catalog key, on the reply keyboard or inline."""
-        label = self.label(key, **params)
-        keyboard = self.actor.reply_keyboard or []
-        if any(label in row for row in keyboard):
-            await self.actor.press(label)
-        else:
-            await self.actor.tap(label)
+        await self.actor.use(self.label(key, **params))
 
     async def send(self, text: str) -> None:
         """Type a message."""

@@ -165,6 +165,14 @@ class UserActor:
                 return message
         raise ActorError(f"no bot message with an inline keyboard in {self.first_name}'s chat")
 
+    async def use(self, label: str) -> dict[str, Any]:
+        """Use the button whose label contains ``label``: the reply keyboard's, else inline."""
+        wanted = label.casefold()
+        shown = [text for row in self.reply_keyboard or [] for text in row]
+        if any(wanted in text.casefold() for text in shown):
+            return await self.press(label)
+        return await self.tap(label)
+
     async def press(self, label: str) -> dict[str, Any]:
         """Press a button of the reply keyboard shown now (contact buttons share the contact)."""
         self._check_not_blocked()
