@@ -70,7 +70,7 @@ def build_application(
     """Wire the flows, persistence, jobs and error handling into a PTB application."""
     protect_logs()
     settings = services.settings
-    builder = (
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
         .token(token)
         .base_url(base_url or f"{settings.telegram_api_url}/bot")

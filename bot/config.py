@@ -200,13 +200,14 @@ class Settings(BaseModel):
         if dotenv is not None and dotenv.is_file():
             values.update(read_dotenv(dotenv))
         values.update(os.environ if environ is None else environ)
-        raw = {
+        raw: dict[str, str | list[str]] = {
             key[len(PREFIX) :].lower(): value
             for key, value in values.items()
             if key.startswith(PREFIX) and value != ""
         }
-        if "owner_ids" in raw:
-            raw["owner_ids"] = [part for part in re.split(r"[,\s]+", raw["owner_ids"]) if part]
+        owners = raw.get("owner_ids")
+        if isinstance(owners, str):
+            raw["owner_ids"] = [part for part in re.split(r"[,\s]+", owners) if part]
         known = set(cls.model_fields)
         problems = [
             f"{PREFIX}{key.upper()}: unknown setting" for key in sorted(raw) if key not in known

@@ -250,6 +250,8 @@ class InviteService:
         return SendResult(SendOutcome.UNAVAILABLE)
 
     async def _status(self, staff_id: int, session: Session, invite: Invite) -> RegStatus:
+        # Only pending invites are checked, and ClickBook gave each its client file id.
+        assert invite.client_file_id is not None
         cookie_before = session.cookie.get_secret_value()
         try:
             return await self.client.get_client_file_status(session, invite.client_file_id)

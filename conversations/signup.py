@@ -512,7 +512,7 @@ class SignupFlow:
 
     def handlers(self) -> list[BaseHandler[Any, Any, Any]]:
         """Return the sign-up's conversation handler."""
-        routed = [
+        routed: list[BaseHandler[Any, Any, Any]] = [
             CallbackQueryHandler(self.on_update, pattern=f"^{FLOW}:"),
             MessageHandler(
                 (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)

@@ -406,7 +406,7 @@ class ClickBookClient:
         fields = await self.get_client_file_fields(session, client_file_id)
         status = fields.get(wire.ITEM_REGSTATUS)
         try:
-            return RegStatus(status)
+            return RegStatus(str(status))
         except ValueError:
             raise ClickBookResponseError(
                 Operation.GETUSERFIELDS, f"{wire.ITEM_REGSTATUS} is {status!r}"
@@ -656,7 +656,8 @@ async def _read_bounded(operation: str, response: httpx.Response) -> bytes:
             f"unsupported content encoding {encoding[:20]!r}",
             http_status=response.status_code,
         )
-    inflate = None if _WBITS[encoding] is None else zlib.decompressobj(_WBITS[encoding])
+    wbits = _WBITS[encoding]
+    inflate = None if wbits is None else zlib.decompressobj(wbits)
     body = bytearray()
     raw_size = 0
     async for raw in response.aiter_raw():

@@ -139,6 +139,8 @@ def _region_of(number: PhoneNumber, default_region: str | None) -> str | None:
         number.country_code
     ):
         return default_region
+    if number.country_code is None:
+        return None
     main = phonenumbers.region_code_for_country_code(number.country_code)
     return main if _is_country(main) else None
 

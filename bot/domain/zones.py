@@ -119,12 +119,12 @@ def zone_choices_for_country(
         if zone not in places or (place and places[zone] is None):
             places[zone] = place
     for iana_name in by_offset:
-        zone = matcher.by_offset(iana_name, code, places.keys())
-        if zone is None or zone in places:
+        nearest = matcher.by_offset(iana_name, code, places.keys())
+        if nearest is None or nearest in places:
             continue
         # A zone labelled only with other countries' cities ("Bogota" for Atikokan, Canada)
         # would puzzle the user; the button names the city of their country instead.
-        places[zone] = _display_city(iana_name) if _affinity(zone, code) < 0 else None
+        places[nearest] = _display_city(iana_name) if _affinity(nearest, code) < 0 else None
     choices = [ZoneChoice(zone, place or _default_place(zone)) for zone, place in places.items()]
     choices.sort(key=lambda choice: _offset_order(choice, now))
     return choices
@@ -151,8 +151,8 @@ def _choice_for_iana(matcher: _Matcher, iana_name: str) -> ZoneChoice | None:
     if found is not None:
         zone, place = found
         return ZoneChoice(zone, place or _default_place(zone))
-    zone = matcher.by_offset(iana_name, _country_of(iana_name))
-    return ZoneChoice(zone, _default_place(zone)) if zone else None
+    nearest = matcher.by_offset(iana_name, _country_of(iana_name))
+    return ZoneChoice(nearest, _default_place(nearest)) if nearest else None
 
 
 def search_zones(

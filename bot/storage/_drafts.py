@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from types import EllipsisType
-from typing import Any
+from typing import Any, overload
 
 import aiosqlite
 
@@ -93,6 +93,10 @@ class DraftQueries(StoreCore):
         self._draft_writes += 1
         self._drafts.pop(key, None)
 
+    @overload
+    def _written_draft(self, key: tuple[int, str], draft: Draft) -> Draft: ...
+    @overload
+    def _written_draft(self, key: tuple[int, str], draft: None) -> None: ...
     def _written_draft(self, key: tuple[int, str], draft: Draft | None) -> Draft | None:
         self._draft_writes += 1
         return self._keep_draft(key, draft)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeGuard
 
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -91,7 +91,7 @@ class FaultRule:
         if operation not in FAULTABLE_OPERATIONS:
             raise ValueError(f"operation must be one of {', '.join(sorted(FAULTABLE_OPERATIONS))}")
         try:
-            kind = FaultKind(data.get("kind"))
+            kind = FaultKind(str(data.get("kind")))
         except ValueError:
             raise ValueError(f"kind must be one of {', '.join(FaultKind)}") from None
         times = data.get("times", 1)
@@ -113,13 +113,13 @@ class FaultRule:
         return rule
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _service_for(operation: str, name: object) -> Service:
     try:
-        service = Service(name)
+        service = Service(str(name))
     except ValueError:
         raise ValueError(f"service must be one of {', '.join(Service)}") from None
     if operation not in OPERATIONS[service]:

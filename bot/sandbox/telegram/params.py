@@ -30,7 +30,8 @@ def _parse_multipart(content_type: str, body: bytes) -> dict[str, Any]:
         name = part.get_param("name", header="content-disposition")
         if not isinstance(name, str):
             continue
-        data = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)  # bytes for a part that is not multipart
+        data = payload if isinstance(payload, bytes) else b""
         filename = part.get_filename()
         fields[name] = (
             {"filename": filename, "size": len(data)} if filename else data.decode("utf-8")
