@@ -254,7 +254,8 @@ def _describe(item: Mapping[str, object]) -> str:
 def read_dotenv(path: Path) -> dict[str, str]:
     """Read ``KEY=VALUE`` lines (``#`` comments, optional quotes) from a ``.env`` file."""
     values: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    # utf-8-sig: a byte order mark (Notepad's "UTF-8 with BOM") would glue onto the first key.
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
         line = line.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue

@@ -106,6 +106,22 @@ def test_dotenv_values_may_carry_comments(tmp_path: Path) -> None:
     assert values["CLICKBOT_CLICKBOOK_API_KEY"] == "#starts-with-a-hash"
 
 
+def test_a_dotenv_saved_with_a_byte_order_mark_reads_its_first_line(tmp_path: Path) -> None:
+    # Windows editors (Notepad's "UTF-8 with BOM") put U+FEFF before the first key.
+    dotenv = tmp_path / ".env"
+    dotenv.write_text(
+        f"CLICKBOT_TELEGRAM_TOKEN={TOKEN}\r\nCLICKBOT_BUSINESS_TIMEZONE=Europe/Berlin\r\n",
+        encoding="utf-8-sig",
+    )
+    assert dotenv.read_bytes().startswith(b"\xef\xbb\xbf")
+
+    settings = Settings.from_env({}, dotenv=dotenv)
+
+    assert settings.telegram_token is not None
+    assert settings.telegram_token.get_secret_value() == TOKEN
+    assert settings.business_timezone == "Europe/Berlin"
+
+
 def test_the_documented_example_file_works_as_a_dotenv(tmp_path: Path) -> None:
     dotenv = tmp_path / ".env"
     shutil.copy(ROOT / ".env.example", dotenv)
