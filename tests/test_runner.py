@@ -4,10 +4,12 @@ and ``python -m bot run`` failing to start: one line naming the setting, never t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
 import sys
+from collections.abc import AsyncIterator
 from importlib.metadata import version
 from pathlib import Path
 
@@ -66,40 +68,47 @@ async def test_polling_answers_start_and_stops_cleanly(
     assert f"clickbot {version('clickbot')} starting (long polling)" in caplog.text
 
 
+@contextlib.asynccontextmanager
+async def webhook_bot(
+    tmp_path: Path, pusher: httpx.AsyncClient, port: int
+) -> AsyncIterator[TelegramEmulator]:
+    """Run ``clickbot run``'s webhook mode on loopback ``port`` until the block ends."""
+    url = f"http://127.0.0.1:{port}/telegram"
+    emulator = TelegramEmulator(token=TOKEN, webhook_client=pusher)
+    stop = asyncio.Event()
+    settings = settings_for(tmp_path, webhook_url=url, webhook_port=port, webhook_secret=SECRET)
+    run = asyncio.create_task(
+        serve_bot(
+            settings,
+            stop,
+            request=HTTPXRequest(httpx_kwargs={"transport": emulator.transport()}),
+        )
+    )
+    try:
+        await asyncio.wait_for(
+            emulator.wait_until(lambda: emulator.webhook_info()["url"] == url), WAIT
+        )
+        yield emulator
+    finally:
+        stop.set()
+        await asyncio.wait_for(run, WAIT)
+
+
 async def test_webhook_receives_updates_with_the_secret(tmp_path: Path) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram"
-    async with httpx.AsyncClient() as pusher:
-        emulator = TelegramEmulator(token=TOKEN, webhook_client=pusher)
+    async with httpx.AsyncClient() as pusher, webhook_bot(tmp_path, pusher, port) as emulator:
         ann = emulator.user(first_name="Ann", last_name="Lee", language_code="en")
-        stop = asyncio.Event()
-        settings = settings_for(
-            tmp_path, webhook_url=url, webhook_port=port, webhook_secret=SECRET
-        )
-        run = asyncio.create_task(
-            serve_bot(
-                settings,
-                stop,
-                request=HTTPXRequest(httpx_kwargs={"transport": emulator.transport()}),
-            )
-        )
-        try:
-            await asyncio.wait_for(
-                emulator.wait_until(lambda: emulator.webhook_info()["url"] == url), WAIT
-            )
-            await ann.send("/start")
-            await asyncio.wait_for(emulator.wait_until(lambda: bool(ann.bot_messages)), WAIT)
-            assert "ClickBook" in ann.last.text
-            refused = await pusher.post(url, json={"update_id": 1}, headers={})
-            assert refused.status_code == 403
-            secret = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
-            too_big = await pusher.post(url, content=b" " * (MAX_BODY_BYTES + 1), headers=secret)
-            assert too_big.status_code == 413
-            health = await pusher.get(f"http://127.0.0.1:{port}/healthz")
-            assert (health.status_code, health.json()["status"]) == (200, "ok")
-        finally:
-            stop.set()
-            await asyncio.wait_for(run, WAIT)
+        await ann.send("/start")
+        await asyncio.wait_for(emulator.wait_until(lambda: bool(ann.bot_messages)), WAIT)
+        assert "ClickBook" in ann.last.text
+        refused = await pusher.post(url, json={"update_id": 1}, headers={})
+        assert refused.status_code == 403
+        secret = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        too_big = await pusher.post(url, content=b" " * (MAX_BODY_BYTES + 1), headers=secret)
+        assert too_big.status_code == 413
+        health = await pusher.get(f"http://127.0.0.1:{port}/healthz")
+        assert (health.status_code, health.json()["status"]) == (200, "ok")
 
 
 async def _run_clickbot(tmp_path: Path, **settings: str) -> tuple[int, str]:
