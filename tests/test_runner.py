@@ -70,10 +70,13 @@ async def test_polling_answers_start_and_stops_cleanly(
 
 @contextlib.asynccontextmanager
 async def webhook_bot(
-    tmp_path: Path, pusher: httpx.AsyncClient, port: int
+    tmp_path: Path, pusher: httpx.AsyncClient, port: int, url: str | None = None
 ) -> AsyncIterator[TelegramEmulator]:
-    """Run ``clickbot run``'s webhook mode on loopback ``port`` until the block ends."""
-    url = f"http://127.0.0.1:{port}/telegram"
+    """Run ``clickbot run``'s webhook mode on loopback ``port`` until the block ends.
+
+    Telegram pushes to ``url``: the bot's own port unless a proxy in front is given.
+    """
+    url = url or f"http://127.0.0.1:{port}/telegram"
     emulator = TelegramEmulator(token=TOKEN, webhook_client=pusher)
     stop = asyncio.Event()
     settings = settings_for(tmp_path, webhook_url=url, webhook_port=port, webhook_secret=SECRET)

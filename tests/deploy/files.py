@@ -33,9 +33,14 @@ def tool(name: str) -> str:
     return found
 
 
-def run_tool(name: str, *arguments: str) -> tuple[int, str]:
+def run_tool(name: str, *arguments: str, environ: dict[str, str] | None = None) -> tuple[int, str]:
     """Run a tool on our own files; return its exit code and everything it said."""
     result = subprocess.run(  # noqa: S603 - our own files
-        [tool(name), *arguments], capture_output=True, text=True, timeout=60, check=False
+        [tool(name), *arguments],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=environ,
     )
     return result.returncode, (result.stdout + result.stderr).strip()
