@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import zipfile
 from pathlib import Path
 
 from tests.deploy.files import DEPLOY, ROOT, readme_shell_lines, run_tool
@@ -101,3 +103,27 @@ def test_the_build_context_holds_what_the_image_copies_and_nothing_secret() -> N
     for path in copied:
         assert (ROOT / path).exists(), path
     assert not allowed & {".env", ".venv", ".git", "tests", "clickbot.db"}
+
+
+def test_the_build_stage_installs_from_what_the_image_copies(tmp_path: Path) -> None:
+    # The build stage's `pip install .` sees only the COPY'd files, without .dockerignore's.
+    context = tmp_path / "src"
+    ignored = shutil.ignore_patterns("__pycache__", "*.py[cod]", "*.mo")
+    for name, arguments in _instructions():
+        if name == "COPY" and not arguments.startswith("--from") and "deploy/" not in arguments:
+            for source in arguments.split()[:-1]:
+                if (ROOT / source).is_dir():
+                    shutil.copytree(ROOT / source, context / source, ignore=ignored)
+                else:
+                    context.mkdir(exist_ok=True)
+                    shutil.copy(ROOT / source, context / source)
+
+    code, said = run_tool(
+        "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(tmp_path), str(context)
+    )
+
+    assert code == 0, said[-2000:]
+    (wheel,) = tmp_path.glob("clickbot-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for shipped in ("bot/cli.py", "conversations/signup.py", "locales/de/LC_MESSAGES/clickbot.po"):
+        assert shipped in names
