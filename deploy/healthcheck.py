@@ -2,7 +2,8 @@
 
 Standard library only, so that it starts fast and needs nothing the image lacks. Which port:
 
-- ``CLICKBOT_STATUS_PORT`` when set (the polling-mode status server, once the bot has one);
+- ``CLICKBOT_STATUS_PORT`` when set and not 0 (the status server, once the bot has one; at
+  ``CLICKBOT_STATUS_HOST``, loopback by default);
 - else the webhook server's (``CLICKBOT_WEBHOOK_PORT``, 8443 by default) when
   ``CLICKBOT_WEBHOOK_URL`` is set: ``/healthz`` there answers 200 when the store and
   ClickBook answer, 503 naming the failing part otherwise;
@@ -25,14 +26,23 @@ ANY_ADDRESS = {"", "0.0.0.0", "::", "[::]"}
 
 def health_url(environ: Mapping[str, str]) -> str | None:
     """Return the ``/healthz`` URL the bot serves with this environment, or None if none."""
-    port = environ.get("CLICKBOT_STATUS_PORT", "").strip()
-    host = "127.0.0.1"
-    if not port and environ.get("CLICKBOT_WEBHOOK_URL", "").strip():
+    status_port = environ.get("CLICKBOT_STATUS_PORT", "").strip()
+    if status_port not in ("", "0"):  # 0: no status server
+        return _url(environ.get("CLICKBOT_STATUS_HOST", ""), status_port)
+    if environ.get("CLICKBOT_WEBHOOK_URL", "").strip():
         port = environ.get("CLICKBOT_WEBHOOK_PORT", "").strip() or "8443"
-        listen = environ.get("CLICKBOT_WEBHOOK_LISTEN", "").strip()
-        if listen not in ANY_ADDRESS:
-            host = f"[{listen}]" if ":" in listen else listen
-    return f"http://{host}:{port}/healthz" if port else None
+        return _url(environ.get("CLICKBOT_WEBHOOK_LISTEN", ""), port)
+    return None
+
+
+def _url(listen: str, port: str) -> str:
+    """Return ``/healthz`` on a server listening at ``listen``, asked on loopback if it can."""
+    host = listen.strip()
+    if host in ANY_ADDRESS:
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}/healthz"
 
 
 def check(environ: Mapping[str, str]) -> tuple[int, str]:

@@ -49,9 +49,10 @@ async def test_in_webhook_mode_it_passes_while_the_bot_serves_and_fails_after(
 
 
 async def test_in_long_polling_without_a_status_server_it_says_there_is_nothing_to_ask() -> None:
-    code, said = await _healthcheck({"CLICKBOT_TELEGRAM_TOKEN": TOKEN})
+    for environ in ({"CLICKBOT_TELEGRAM_TOKEN": TOKEN}, {"CLICKBOT_STATUS_PORT": "0"}):
+        code, said = await _healthcheck(environ)
 
-    assert (code, said) == (0, "long polling without a status server: no /healthz to ask\n")
+        assert (code, said) == (0, "long polling without a status server: no /healthz to ask\n")
 
 
 async def test_a_status_port_is_asked_first() -> None:
