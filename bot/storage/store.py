@@ -56,6 +56,8 @@ Method groups (each documented in its module):
   ``mark_invite_notified``, ``mark_invite_staff_chat_notified``, ``forget_invite``,
   ``mark_signin_notice_sent``, ``signin_notice_sent``,
   ``clear_signin_notice``;
+- privacy (``_privacy``): ``personal_data``, ``users_with_email``, ``forget_invites_to``,
+  ``forget_user``;
 - framework state for the PTB adapter (``_app_state``): ``get_conversation_states``,
   ``set_conversation_state``, ``get_documents``, ``get_document``, ``put_document``,
   ``delete_document``;
@@ -78,6 +80,7 @@ import aiosqlite
 from bot.storage._app_state import AppStateQueries
 from bot.storage._drafts import DraftQueries
 from bot.storage._invites import InviteQueries
+from bot.storage._privacy import PrivacyQueries
 from bot.storage._registrations import RegistrationQueries
 from bot.storage._staff import StaffQueries
 from bot.storage._users import UserQueries
@@ -97,6 +100,7 @@ _SIDECARS = ("-wal", "-shm", "-journal")
 
 
 class Store(
+    PrivacyQueries,
     UserQueries,
     DraftQueries,
     RegistrationQueries,
