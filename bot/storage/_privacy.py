@@ -13,7 +13,9 @@ are keyed ``[chat, user]`` with both equal to the user's id) and ``documents``
 (``user_data`` / ``chat_data`` under the id), and ``invites`` sent to the registration's or
 the draft's email address. Staff records (membership, stored sign-ins, staff links, failed
 sign-ins, invites the user sent as staff) are the business's record of its staff and are
-left to ``/staff``. The per-user caches forget the user in the same step.
+left to ``/staff``. The per-user caches forget the user in the same step. The connection
+runs with ``secure_delete`` (``bot.storage.store``) and the write-ahead log is emptied
+afterwards, so the bytes are gone from the file too, not only the rows.
 """
 
 from __future__ import annotations
@@ -180,7 +182,15 @@ class PrivacyQueries(DraftQueries, RegistrationQueries):
                 "invites": invites,
             }
         self._forget_cached_user(telegram_id, [draft.flow for draft in data.drafts])
+        await self._drop_old_page_copies()
         return Forgotten(telegram_id, {table: n for table, n in deleted.items() if n})
+
+    async def _drop_old_page_copies(self) -> None:
+        """Empty the write-ahead log, whose frames still hold the pages before the deletion."""
+        if not self._inside_transaction():
+            # TRUNCATE copies the log into the database file and cuts it to zero bytes; a
+            # reader of another process may keep it from finishing, which is only reported.
+            await self._fetch_one("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _forget_cached_user(self, telegram_id: int, flows: list[str]) -> None:
         """Drop the user from the per-user caches (after the commit: they may refill now)."""

@@ -11,7 +11,8 @@ Open it once at start-up and share it::
 What ``open`` does: create the file readable by its owner only (0600; SQLite gives the
 ``-wal`` and ``-shm`` files the database's mode, and the umask is 077 while it opens, so
 they follow; a file left more open by an older version is tightened), connect in autocommit
-mode, turn on ``foreign_keys``, switch the file to WAL (readers never block the writer and a
+mode, turn on ``foreign_keys`` and ``secure_delete`` (deleted and rewritten rows are
+overwritten with zeros, so a customer's erased data does not linger in free pages), switch the file to WAL (readers never block the writer and a
 crash cannot leave a half-written transaction) with ``synchronous = NORMAL`` (in WAL mode
 this never corrupts the database; a power cut, not a crash of the process, may lose the last
 transactions; it saves an fsync per statement, which is most of a form step's cost), set a
@@ -130,6 +131,7 @@ class Store(
             conn.row_factory = aiosqlite.Row
             await conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
             await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA secure_delete = ON")
             if on_disk:
                 await _enable_wal(conn)
                 await conn.execute("PRAGMA synchronous = NORMAL")

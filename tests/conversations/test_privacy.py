@@ -7,6 +7,8 @@ email, names or phone number.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.config import Settings
@@ -163,3 +165,27 @@ async def test_the_welcome_and_privacy_link_the_business_notice(world: World) ->
     assert link in welcome.params["text"]
     await zed.send("/privacy")
     assert "https://example.com/privacy?a=1&b=2" in zed.actor.last.text
+
+
+def raw_bytes(database: Path) -> bytes:
+    """Return the database file and its write-ahead log as they are on disk now."""
+    files = [database, database.with_name(database.name + "-wal")]
+    return b"".join(path.read_bytes() for path in files if path.exists())
+
+
+async def test_the_deleted_bytes_leave_the_file_and_its_log_too(world: World) -> None:
+    zed = zelda(world)
+    ben = bob(world)
+    await zed.sign_up()
+    await ben.start()
+    await ben.fill_to("phone")
+    await zed.send("/privacy")
+    await zed.tap("privacy.delete")
+    assert zed.email.encode() in raw_bytes(world.database)
+
+    await zed.tap("privacy.confirm")
+
+    on_disk = raw_bytes(world.database)
+    assert zed.email.encode() not in on_disk
+    assert b"Quirke" not in on_disk
+    assert ben.email.encode() in on_disk
