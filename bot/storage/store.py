@@ -12,8 +12,9 @@ What ``open`` does: create the file readable by its owner only (0600; SQLite giv
 ``-wal`` and ``-shm`` files the database's mode, and the umask is 077 while it opens, so
 they follow; a file left more open by an older version is tightened), connect in autocommit
 mode, turn on ``foreign_keys`` and ``secure_delete`` (deleted and rewritten rows are
-overwritten with zeros, so a customer's erased data does not linger in free pages), switch the file to WAL (readers never block the writer and a
-crash cannot leave a half-written transaction) with ``synchronous = NORMAL`` (in WAL mode
+overwritten with zeros, so a customer's erased data does not linger in free pages), switch
+the file to WAL (readers never block the writer and a crash cannot leave a half-written
+transaction) with ``synchronous = NORMAL`` (in WAL mode
 this never corrupts the database; a power cut, not a crash of the process, may lose the last
 transactions; it saves an fsync per statement, which is most of a form step's cost), set a
 ``busy_timeout`` for the odd second connection (an operator's ``sqlite3`` shell), and apply

@@ -189,3 +189,15 @@ async def test_the_deleted_bytes_leave_the_file_and_its_log_too(world: World) ->
     assert zed.email.encode() not in on_disk
     assert b"Quirke" not in on_disk
     assert ben.email.encode() in on_disk
+
+
+async def test_what_the_customer_typed_is_shown_escaped(world: World) -> None:
+    tom = customer(world, first_name="Tom", email="tom&jerry@example.com")
+    await tom.start()
+    await tom.fill_to("phone")
+
+    await tom.send("/privacy")
+
+    sent = world.emulator.calls_to("sendMessage")[-1].params["text"]
+    assert "tom&amp;jerry@example.com" in sent
+    assert "tom&jerry@example.com" in tom.actor.last.text
