@@ -10,13 +10,11 @@ the time by which it is settled.
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 
 from bot.config import Settings
+from bot.maintenance import open_store
 from bot.privacy import Forgotten, forget_customer, forget_email, settled_by
-from bot.storage import Store
-from bot.storage.errors import StorageError
 
 
 def _say(line: str) -> None:
@@ -49,12 +47,9 @@ def _report(result: Forgotten) -> bool:
 
 async def forget(settings: Settings, *, telegram_id: int | None, email: str | None) -> int:
     """Delete what the bot keeps about one customer; return the process exit code."""
-    if not settings.database.is_file():
-        return _fail(f"CLICKBOT_DATABASE: no database at {settings.database}")
-    try:
-        store = await Store.open(settings.database)
-    except (OSError, sqlite3.Error, StorageError) as error:
-        return _fail(f"CLICKBOT_DATABASE: cannot open {settings.database} ({error})")
+    store = await open_store(settings)
+    if store is None:
+        return 1
     try:
         if telegram_id is not None:
             results, invites = [await forget_customer(store, None, telegram_id)], 0

@@ -105,3 +105,16 @@ def test_forget_needs_an_id_or_an_email(capsys: pytest.CaptureFixture[str]) -> N
         main(["forget"])
     assert exit_info.value.code == 2
     assert "one of the arguments --telegram-id --email is required" in capsys.readouterr().err
+
+
+def test_forget_without_a_database_names_the_setting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CLICKBOT_DATABASE", str(tmp_path / "missing.db"))
+
+    assert main(["forget", "--telegram-id", "42", "--env-file", str(tmp_path / "no.env")]) == 1
+
+    assert capsys.readouterr().err == (
+        f"clickbot: CLICKBOT_DATABASE: no database at {tmp_path / 'missing.db'}\n"
+    )
+    assert not (tmp_path / "missing.db").exists()
