@@ -18,11 +18,11 @@ from datetime import datetime, timedelta
 
 from bot.housekeeping import ABANDONED_RETENTION, DRAFT_RETENTION, RATE_LIMIT_RETENTION
 from bot.signup import STUB_LIFETIME
-from bot.storage import Registration, Store
-from bot.storage._privacy import Forgotten, PersonalData
+from bot.storage import IN_FLIGHT, Forgotten, PersonalData, Registration, Store
 from bot.vault import IDLE_LIMIT, PasswordVault
 
 __all__ = [
+    "IN_FLIGHT",
     "RETENTION",
     "Forgotten",
     "PersonalData",

@@ -29,10 +29,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.domain.countries import country_name
 from bot.i18n import Markup, Translator, current_translator
-from bot.privacy import RETENTION, PersonalData, forget_customer, settled_by
+from bot.privacy import IN_FLIGHT, RETENTION, PersonalData, forget_customer, settled_by
 from bot.services import Services
 from bot.storage import Registration, RegistrationState
-from bot.storage._privacy import IN_FLIGHT
 from bot.ui import Button, CallbackData, Screen, ScreenRenderer, answer_quietly, show
 from conversations.common import NATIVE_NAMES
 
