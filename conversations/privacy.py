@@ -69,11 +69,11 @@ def _draft_lines(t: Translator, data: PersonalData) -> list[str]:
         if draft.flow != SIGNUP_FLOW:
             lines.append(t("privacy.other_form", until=until, days=RETENTION.draft.days))
             continue
-        lines.append(t("privacy.draft", until=until, days=RETENTION.draft.days))
-        for key in SIGNUP_FIELDS:
-            value = draft.fields.get(key)
-            if value is None:
-                continue
+        answered = [key for key in SIGNUP_FIELDS if draft.fields.get(key) is not None]
+        heading = "privacy.draft" if answered else "privacy.draft_empty"
+        lines.append(t(heading, until=until, days=RETENTION.draft.days))
+        for key in answered:
+            value = draft.fields[key]
             if key == "timezone":
                 value = draft.fields.get("timezone_label") or value
             if key == "country":

@@ -201,3 +201,13 @@ async def test_what_the_customer_typed_is_shown_escaped(world: World) -> None:
     sent = world.emulator.calls_to("sendMessage")[-1].params["text"]
     assert "tom&amp;jerry@example.com" in sent
     assert "tom&jerry@example.com" in tom.actor.last.text
+
+
+async def test_a_sign_up_opened_but_not_answered_is_called_that(world: World) -> None:
+    zed = zelda(world)
+    await zed.send("/start")
+
+    await zed.send("/privacy")
+
+    zed.assert_sees("privacy.draft_empty", until="2026-04-01 09:30", days=DRAFT_RETENTION.days)
+    assert zed.actor.last.buttons != []
