@@ -45,6 +45,7 @@ from bot.staff_services import build_staff_services
 from bot.storage.persistence import SQLitePersistence
 from bot.updates import PerUserUpdateProcessor
 from conversations.common import CommonCommands
+from conversations.privacy import PrivacyCommand
 from conversations.private_only import private_only_handler
 from conversations.signup import SignupFlow
 from conversations.staff import StaffFeature
@@ -55,7 +56,7 @@ REGISTRATION_JOB_INTERVAL = timedelta(seconds=30)
 TELEGRAM_RETRIES = 3
 """How often the rate limiter retries a call Telegram refused with 429 before giving up."""
 
-CUSTOMER_COMMANDS = ("start", "language", "help")
+CUSTOMER_COMMANDS = ("start", "language", "help", "privacy")
 
 
 def build_application(
@@ -104,6 +105,8 @@ def build_application(
     for handler in staff.handlers():
         application.add_handler(handler)
     for handler in signup.handlers():
+        application.add_handler(handler)
+    for handler in PrivacyCommand(services).handlers():
         application.add_handler(handler)
     for handler in CommonCommands(services).handlers():
         application.add_handler(handler)

@@ -1,5 +1,5 @@
 """The ``clickbot`` command: ``run``, ``demo``, ``sandbox``, ``bench``, ``secret`` and the
-operator's ``rotate-key``, ``backup`` and ``db status``.
+operator's ``rotate-key``, ``backup``, ``db status`` and ``forget``.
 
 Operator-facing output here is English on purpose: the catalogs in ``locales/`` are for what
 Telegram users see, and the operator reads logs and docs in English anyway.
@@ -62,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     _bench_parser(commands.add_parser("bench", help="measure the bot in the field and flat out"))
     commands.add_parser("secret", help="print a new CLICKBOT_SECRET_KEY")
     _maintenance_parsers(commands)
+    _forget_parser(commands)
     return parser
 
 
@@ -86,6 +87,19 @@ def _maintenance_parsers(commands: argparse._SubParsersAction[argparse.ArgumentP
         "status", help="the schema version and the migrations the next start applies"
     )
     _env_file_option(status)
+
+
+def _forget_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    forget = commands.add_parser(
+        "forget",
+        help="delete what the bot keeps about a customer (as their /privacy does)",
+        description="Delete every row that names a customer: language, drafts, registration, "
+        "conversation state, invitations to their address. Their ClickBook account stays.",
+    )
+    who = forget.add_mutually_exclusive_group(required=True)
+    who.add_argument("--telegram-id", type=int, metavar="N", help="the customer's Telegram id")
+    who.add_argument("--email", metavar="X", help="every customer who gave this address")
+    _env_file_option(forget)
 
 
 def _bench_parser(bench: argparse.ArgumentParser) -> None:
@@ -154,6 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _bench(args)
     if args.command in ("rotate-key", "backup", "db"):
         return _maintain(args)
+    if args.command == "forget":
+        return _forget(args)
     if args.command == "secret":
         from cryptography.fernet import Fernet
 
@@ -217,6 +233,15 @@ def _maintain(args: argparse.Namespace) -> int:
     if args.command == "db":
         return maintenance.db_status(settings)
     return asyncio.run(maintenance.rotate_key(settings))
+
+
+def _forget(args: argparse.Namespace) -> int:
+    from bot.forget import forget
+
+    settings = _settings(args.env_file)
+    if settings is None:
+        return 2
+    return asyncio.run(forget(settings, telegram_id=args.telegram_id, email=args.email))
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -65,6 +65,9 @@ class Settings(BaseModel):
     business_timezone: str = "UTC"
     """The business's IANA zone, offered first in the time zone picker."""
     terms_url: str = "https://www.clickbook.net/terms"
+    privacy_url: str | None = None
+    """The business's privacy notice, linked at /start and in /privacy (the built-in text
+    is shown either way)."""
     database: Path = Path("clickbot.db")
     default_language: str = "en"
     signups_per_day: int = Field(default=5, ge=1)
@@ -135,6 +138,7 @@ class Settings(BaseModel):
         "clickbook_auth_url",
         "clickbook_logout_url",
         "terms_url",
+        "privacy_url",
         "webhook_url",
     )
     @classmethod

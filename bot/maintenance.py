@@ -29,18 +29,27 @@ def _fail(line: str) -> int:
     return 1
 
 
+async def open_store(settings: Settings) -> Store | None:
+    """Open the existing database (migrating it), or print why not and return ``None``."""
+    if not settings.database.is_file():
+        _fail(f"CLICKBOT_DATABASE: no database at {settings.database}")
+        return None
+    try:
+        return await Store.open(settings.database)
+    except (OSError, sqlite3.Error, StorageError) as error:
+        _fail(f"CLICKBOT_DATABASE: cannot open {settings.database} ({error})")
+        return None
+
+
 async def rotate_key(settings: Settings) -> int:
     """Re-encrypt every stored staff sign-in with the first key of ``CLICKBOT_SECRET_KEY``."""
     cipher, state = load_cipher(settings.secret_key)
     if cipher is None:
         why = "is not set" if state is KeyState.MISSING else "is not a valid key list"
         return _fail(f"CLICKBOT_SECRET_KEY: {why}; nothing to rotate to")
-    if not settings.database.is_file():
-        return _fail(f"CLICKBOT_DATABASE: no database at {settings.database}")
-    try:
-        store = await Store.open(settings.database)
-    except (OSError, sqlite3.Error, StorageError) as error:
-        return _fail(f"CLICKBOT_DATABASE: cannot open {settings.database} ({error})")
+    store = await open_store(settings)
+    if store is None:
+        return 1
     try:
         report = await rotate_stored_signins(store, cipher, utc_now)
     finally:

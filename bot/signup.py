@@ -150,6 +150,15 @@ def build_registration(fields: Mapping[str, Any], password: SecretStr) -> Regist
     )
 
 
+def consent_time(fields: Mapping[str, Any]) -> datetime | None:
+    """Return when the draft's customer agreed to the terms (its ``terms`` answer), if known."""
+    try:
+        moment = datetime.fromisoformat(str(fields["terms"]))
+    except (KeyError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
 def retry_delay(first: timedelta, attempts: int) -> timedelta:
     """Back off exponentially from ``first``, capped at an hour."""
     return min(first * (2 ** min(attempts, 16)), MAX_RETRY_DELAY)
@@ -229,6 +238,7 @@ class SignupService:
                 language=language,
                 now=began,
                 next_attempt_at=began + STUB_LIFETIME,
+                terms_accepted_at=consent_time(fields),
             )
         except RegistrationExistsError:
             raise  # a live registration: the conversation never offers Confirm then

@@ -65,6 +65,17 @@ class PasswordVault:
         """Drop the kept password."""
         self._passwords.pop((flow, user_id), None)
 
+    def forget_user(self, user_id: int) -> int:
+        """Drop every password kept for ``user_id``, whatever the flow; return how many."""
+        kept = [key for key in self._passwords if key[1] == user_id]
+        for key in kept:
+            del self._passwords[key]
+        return len(kept)
+
+    def holds(self, user_id: int) -> bool:
+        """Tell whether any password is kept for ``user_id`` (idle ones included)."""
+        return any(key[1] == user_id for key in self._passwords)
+
     def expire(self) -> int:
         """Drop every password idle for ``IDLE_LIMIT`` or longer; return how many went."""
         cutoff = self._clock() - IDLE_LIMIT

@@ -62,6 +62,7 @@ from conversations.form import (
     Outcome as FieldOutcome,
 )
 from conversations.pickers import CountryField, TimeZoneField
+from conversations.privacy import start_line as privacy_line
 from conversations.progress import DelayedProgress
 from conversations.staff_access import NOT_OUR_COMMAND, unknown_command
 
@@ -249,7 +250,11 @@ class SignupFlow:
             context.bot,
             session,
             Screen(
-                t("start.welcome", name=user.first_name) + "\n\n" + t("start.privacy"),
+                t("start.welcome", name=user.first_name)
+                + "\n\n"
+                + t("start.privacy")
+                + "\n"
+                + privacy_line(t, self.services.settings.privacy_url),
                 rows=[[Button(t.plain("start.begin"), BEGIN)]],
             ),
         )

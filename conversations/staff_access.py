@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 FLOW = "sf"
 STAFF_COMMANDS = ("invite", "pending", "signin", "signout")
 OWNER_COMMANDS = ("staff_link", "staff")
-EVERYONE_COMMANDS = ("start", "language", "help")
+EVERYONE_COMMANDS = ("start", "language", "help", "privacy")
 LABEL_LIMIT = 32
 PRIVATE = filters.ChatType.PRIVATE
 """Staff commands work in private chats only: their screens show clients' emails and phones."""

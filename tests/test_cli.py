@@ -14,7 +14,17 @@ import pytest
 from bot.cli import main
 from bot.demo import run_demo
 
-SUBCOMMANDS = ("run", "demo", "sandbox", "bench", "secret", "rotate-key", "backup", "db")
+SUBCOMMANDS = (
+    "run",
+    "demo",
+    "sandbox",
+    "bench",
+    "secret",
+    "rotate-key",
+    "backup",
+    "db",
+    "forget",
+)
 
 
 @pytest.mark.parametrize("argv", [["--help"], *[[name, "--help"] for name in SUBCOMMANDS]])

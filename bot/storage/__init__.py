@@ -5,6 +5,7 @@ re-exported here. The PTB persistence adapter lives in ``bot.storage.persistence
 the only module of this package that imports ``telegram``; import it from there.
 """
 
+from bot.storage._privacy import IN_FLIGHT, Forgotten, PersonalData
 from bot.storage.errors import MigrationError, RegistrationExistsError, StorageError
 from bot.storage.records import (
     Draft,
@@ -19,11 +20,14 @@ from bot.storage.records import (
 from bot.storage.store import MEMORY, Store
 
 __all__ = [
+    "IN_FLIGHT",
     "MEMORY",
     "Draft",
+    "Forgotten",
     "Invite",
     "InviteStatus",
     "MigrationError",
+    "PersonalData",
     "Registration",
     "RegistrationExistsError",
     "RegistrationState",

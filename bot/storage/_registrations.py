@@ -40,7 +40,7 @@ from bot.storage.timestamps import from_db_time, from_db_time_or_none, to_db_tim
 _COLUMNS = (
     "telegram_id, chat_id, stub_id, email, full_name, language, state, clickbook_user, "
     "attempts, next_attempt_at, last_error_code, failure_reason, user_notified_at, "
-    "created_at, updated_at"
+    "created_at, updated_at, terms_accepted_at"
 )
 _UNFINISHED = "state IN ('submitting', 'stub_created', 'processed')"
 _REPLACEABLE = "registrations.state IN ('submitting', 'failed')"
@@ -67,6 +67,7 @@ def _registration(row: aiosqlite.Row) -> Registration:
         user_notified_at=from_db_time_or_none(row["user_notified_at"]),
         created_at=from_db_time(row["created_at"]),
         updated_at=from_db_time(row["updated_at"]),
+        terms_accepted_at=from_db_time_or_none(row["terms_accepted_at"]),
     )
 
 
@@ -106,6 +107,7 @@ class RegistrationQueries(StoreCore):
         language: str,
         now: datetime,
         next_attempt_at: datetime | None = None,
+        terms_accepted_at: datetime | None = None,
     ) -> Registration:
         """Store a fresh StubID in state ``stub_created`` and return the registration.
 
@@ -119,18 +121,30 @@ class RegistrationQueries(StoreCore):
         self._unregistered.discard(telegram_id)
         row = await self._fetch_one(
             "INSERT INTO registrations (telegram_id, chat_id, stub_id, email, full_name, "
-            "language, state, next_attempt_at, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, 'stub_created', ?, ?, ?) "
+            "language, state, next_attempt_at, created_at, updated_at, terms_accepted_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'stub_created', ?, ?, ?, ?) "
             "ON CONFLICT (telegram_id) DO UPDATE SET chat_id = excluded.chat_id, "
             "stub_id = excluded.stub_id, email = excluded.email, "
             "full_name = excluded.full_name, language = excluded.language, "
             "state = 'stub_created', clickbook_user = NULL, attempts = 0, "
             "next_attempt_at = excluded.next_attempt_at, last_error_code = NULL, "
             "failure_reason = NULL, user_notified_at = NULL, "
-            "created_at = excluded.created_at, updated_at = excluded.updated_at "
+            "created_at = excluded.created_at, updated_at = excluded.updated_at, "
+            "terms_accepted_at = excluded.terms_accepted_at "
             f"WHERE {_REPLACEABLE} "
             f"RETURNING {_COLUMNS}",
-            (telegram_id, chat_id, stub_id, email, full_name, language, due, stamp, stamp),
+            (
+                telegram_id,
+                chat_id,
+                stub_id,
+                email,
+                full_name,
+                language,
+                due,
+                stamp,
+                stamp,
+                _db_time_or_none(terms_accepted_at),
+            ),
         )
         # Again after the insert: a read that ran while it waited may have cached "none".
         self._unregistered.discard(telegram_id)
@@ -148,6 +162,7 @@ class RegistrationQueries(StoreCore):
         language: str,
         now: datetime,
         next_attempt_at: datetime,
+        terms_accepted_at: datetime | None = None,
     ) -> int:
         """Record a submission about to be sent (``submitting``) and count it; one transaction.
 
@@ -155,22 +170,25 @@ class RegistrationQueries(StoreCore):
         ``failed`` or ``submitting`` registration of the user is replaced (the caller makes
         sure no submission of theirs is in flight); any other raises
         :class:`~bot.storage.errors.RegistrationExistsError`. ``next_attempt_at`` is when the
-        background job may conclude that the submission died without a StubID.
+        background job may conclude that the submission died without a StubID;
+        ``terms_accepted_at`` is when the customer agreed to ClickBook's terms, kept with the
+        registration (the draft that held it is deleted once the account exists).
         """
         stamp = to_db_time(now)
         self._unregistered.discard(telegram_id)
         async with self.transaction():
             row = await self._fetch_one(
                 "INSERT INTO registrations (telegram_id, chat_id, stub_id, email, full_name, "
-                "language, state, next_attempt_at, created_at, updated_at) "
-                "VALUES (?, ?, NULL, ?, ?, ?, 'submitting', ?, ?, ?) "
+                "language, state, next_attempt_at, created_at, updated_at, terms_accepted_at) "
+                "VALUES (?, ?, NULL, ?, ?, ?, 'submitting', ?, ?, ?, ?) "
                 "ON CONFLICT (telegram_id) DO UPDATE SET chat_id = excluded.chat_id, "
                 "stub_id = NULL, email = excluded.email, "
                 "full_name = excluded.full_name, language = excluded.language, "
                 "state = 'submitting', clickbook_user = NULL, attempts = 0, "
                 "next_attempt_at = excluded.next_attempt_at, last_error_code = NULL, "
                 "failure_reason = NULL, user_notified_at = NULL, "
-                "created_at = excluded.created_at, updated_at = excluded.updated_at "
+                "created_at = excluded.created_at, updated_at = excluded.updated_at, "
+                "terms_accepted_at = excluded.terms_accepted_at "
                 f"WHERE {_REPLACEABLE} RETURNING telegram_id",
                 (
                     telegram_id,
@@ -181,6 +199,7 @@ class RegistrationQueries(StoreCore):
                     to_db_time(next_attempt_at),
                     stamp,
                     stamp,
+                    _db_time_or_none(terms_accepted_at),
                 ),
             )
             if row is None:

@@ -206,6 +206,10 @@ CREATE INDEX signin_failures_by_account ON signin_failures (account, failed_at)
     WHERE account IS NOT NULL;
 """
 
+_TERMS_CONSENT = """
+ALTER TABLE registrations ADD COLUMN terms_accepted_at TEXT;
+"""
+
 _SCHEMA: tuple[tuple[str, str], ...] = (
     (_CUSTOMER_SIGNUP, "users, drafts, registrations, sign-up limit, PTB state"),
     (_STAFF_AND_INVITES, "staff, staff links and credentials, invites"),
@@ -215,6 +219,7 @@ _SCHEMA: tuple[tuple[str, str], ...] = (
     ),
     (_INVITE_INTENTS, "an invite is written before NewClientFile; one flag per notice"),
     (_SIGNIN_FAILURES_PER_ACCOUNT, "failed sign-ins also counted per ClickBook account"),
+    (_TERMS_CONSENT, "a registration keeps when the customer agreed to the terms"),
 )
 
 MIGRATIONS: tuple[str, ...] = tuple(script for script, _ in _SCHEMA)

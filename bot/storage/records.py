@@ -79,6 +79,8 @@ class Registration:
     user_notified_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    terms_accepted_at: datetime | None = None
+    """When the customer agreed to the terms (``None`` for registrations older than that)."""
 
 
 @dataclass(frozen=True, slots=True)

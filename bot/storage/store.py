@@ -11,8 +11,10 @@ Open it once at start-up and share it::
 What ``open`` does: create the file readable by its owner only (0600; SQLite gives the
 ``-wal`` and ``-shm`` files the database's mode, and the umask is 077 while it opens, so
 they follow; a file left more open by an older version is tightened), connect in autocommit
-mode, turn on ``foreign_keys``, switch the file to WAL (readers never block the writer and a
-crash cannot leave a half-written transaction) with ``synchronous = NORMAL`` (in WAL mode
+mode, turn on ``foreign_keys`` and ``secure_delete`` (deleted and rewritten rows are
+overwritten with zeros, so a customer's erased data does not linger in free pages), switch
+the file to WAL (readers never block the writer and a crash cannot leave a half-written
+transaction) with ``synchronous = NORMAL`` (in WAL mode
 this never corrupts the database; a power cut, not a crash of the process, may lose the last
 transactions; it saves an fsync per statement, which is most of a form step's cost), set a
 ``busy_timeout`` for the odd second connection (an operator's ``sqlite3`` shell), and apply
@@ -56,6 +58,8 @@ Method groups (each documented in its module):
   ``mark_invite_notified``, ``mark_invite_staff_chat_notified``, ``forget_invite``,
   ``mark_signin_notice_sent``, ``signin_notice_sent``,
   ``clear_signin_notice``;
+- privacy (``_privacy``): ``personal_data``, ``users_with_email``, ``forget_invites_to``,
+  ``forget_user``;
 - framework state for the PTB adapter (``_app_state``): ``get_conversation_states``,
   ``set_conversation_state``, ``get_documents``, ``get_document``, ``put_document``,
   ``delete_document``;
@@ -78,6 +82,7 @@ import aiosqlite
 from bot.storage._app_state import AppStateQueries
 from bot.storage._drafts import DraftQueries
 from bot.storage._invites import InviteQueries
+from bot.storage._privacy import PrivacyQueries
 from bot.storage._registrations import RegistrationQueries
 from bot.storage._staff import StaffQueries
 from bot.storage._users import UserQueries
@@ -97,6 +102,7 @@ _SIDECARS = ("-wal", "-shm", "-journal")
 
 
 class Store(
+    PrivacyQueries,
     UserQueries,
     DraftQueries,
     RegistrationQueries,
@@ -126,6 +132,7 @@ class Store(
             conn.row_factory = aiosqlite.Row
             await conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
             await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA secure_delete = ON")
             if on_disk:
                 await _enable_wal(conn)
                 await conn.execute("PRAGMA synchronous = NORMAL")

@@ -12,8 +12,8 @@ from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
 from tests.staff.people import Person, person
 
-CUSTOMER_MENU = ["start", "language", "help"]
-STAFF_MENU = ["invite", "pending", "signin", "signout", "start", "language", "help"]
+CUSTOMER_MENU = ["start", "language", "help", "privacy"]
+STAFF_MENU = ["invite", "pending", "signin", "signout", "start", "language", "help", "privacy"]
 
 
 async def test_opening_a_link_makes_the_opener_staff(world: World, owner: Person) -> None:

@@ -162,12 +162,50 @@ async def test_a_version_3_database_keeps_its_invites_and_their_delivery(db_path
         await store.close()
 
 
+async def test_a_version_5_registration_gains_an_unknown_consent_time_and_new_ones_keep_it(
+    db_path: Path,
+) -> None:
+    conn = await _connect(db_path)
+    try:
+        assert await migrate(conn, MIGRATIONS[:5]) == 5
+        await conn.execute(
+            "INSERT INTO registrations (telegram_id, chat_id, stub_id, email, full_name, "
+            "language, state, created_at, updated_at) VALUES "
+            "(1, 1, 'STUB-OLD', 'old@example.com', 'Old Timer', 'en', 'active', "
+            "'2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')"
+        )
+    finally:
+        await conn.close()
+
+    store = await Store.open(db_path)
+    try:
+        old = await store.get_registration(1)
+        assert old is not None
+        assert (old.email, old.terms_accepted_at) == ("old@example.com", None)
+        await store.begin_registration(
+            2,
+            chat_id=2,
+            email="new@example.com",
+            full_name="New",
+            language="en",
+            now=at(5),
+            next_attempt_at=at(60),
+            terms_accepted_at=at(1),
+        )
+        new = await store.get_registration(2)
+        assert new is not None
+        assert new.terms_accepted_at == at(1)
+    finally:
+        await store.close()
+
+
 SHIPPED = (
     "22538b7bde05b73f473b7bd34783f72ca08bcb7bc5a2f456b2ba9b4d03294db8",
     "7e0d8ffe47a0c73c57e5f17eba710e8e3085413037827fbe494905cbd5a79f89",
     "43047978cce979bfaee8392712e2c6b7d6ab20d9344ead3ec5d9b68e8b4ec471",
     "5ef3fc45bf66e38271ead29badc7e178bd98dc70c1c40320d2fb6cd8a172283a",
     "482033891834d505eca1221d3603a52b164bdeab8a92ccddc33c90f6969ac033",
+    "632d8dc27ef910b36d74ea47a78dfb5d1123a878cd575c31e7c6fff40cf041a4",
 )
 """SHA-256 of each shipped migration's SQL, in order. Append the hash of a new migration once
 it ships; never change one: databases out there ran the SQL as it was."""
