@@ -65,6 +65,13 @@ def duration(t: Translator, delta: timedelta) -> str:
     return format_timedelta(delta, locale=t.language)
 
 
+async def made_by(staff: StaffServices, t: Translator, author_id: int, viewer_id: int) -> str:
+    """Return who made something as the viewer reads it: "you" for their own, else the name."""
+    if author_id == viewer_id:
+        return t.plain("pending.you")
+    return await staff.directory.display_name(author_id)
+
+
 def short_label(text: str, limit: int = LABEL_LIMIT) -> str:
     """Cut a button label to Telegram-friendly length, marking the cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
