@@ -28,7 +28,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from telegram.helpers import create_deep_linked_url
 
 from bot.crypto import KeyState
-from bot.i18n import Translator, current_translator
+from bot.i18n import Translator, current_translator, escape
 from bot.staff import JoinOutcome, Role, token_from_payload
 from bot.staff_services import StaffServices
 from bot.ui import Button, CallbackData, Screen, ScreenRenderer, answer_quietly, show
@@ -101,6 +101,21 @@ def menu_for(role: Role, t: Translator) -> list[BotCommand]:
         names += OWNER_COMMANDS
     names += EVERYONE_COMMANDS
     return [BotCommand(name, t.plain(f"command.{name}")) for name in names]
+
+
+def help_for(role: Role, t: Translator) -> str | None:
+    """Return what /help adds for a member: their commands by role (``None`` for customers)."""
+    if not role.is_staff:
+        return None
+    sections = [("help.staff_title", STAFF_COMMANDS)]
+    if role is Role.OWNER:
+        sections.append(("help.owner_title", OWNER_COMMANDS))
+    parts = []
+    for title, names in sections:
+        lines = [f"<b>{t(title)}</b>"]
+        lines += [f"/{name}: {escape(t.plain(f'command.{name}'))}" for name in names]
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
 
 
 @dataclass
