@@ -107,7 +107,7 @@ def help_for(role: Role, t: Translator) -> str | None:
     """Return what /help adds for a member: their commands by role (``None`` for customers)."""
     if not role.is_staff:
         return None
-    sections = [("help.staff_title", STAFF_COMMANDS)]
+    sections: list[tuple[str, tuple[str, ...]]] = [("help.staff_title", STAFF_COMMANDS)]
     if role is Role.OWNER:
         sections.append(("help.owner_title", OWNER_COMMANDS))
     parts = []
