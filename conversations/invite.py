@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -42,6 +42,7 @@ from conversations.form import (
     FormSession,
     Invalid,
     Outcome,
+    match_label,
 )
 from conversations.staff_access import StaffGate, ago, made_by
 
@@ -54,6 +55,8 @@ DUPLICATE_OK = "duplicate_ok"
 """Scratch: the email the staff member chose to invite again despite a pending invite."""
 FRESH = "fresh"
 """The action of "New invitation" on /invite's offer to finish a kept draft."""
+CHOOSING = "choosing"
+"""Scratch flag: /invite's offer to finish the kept draft or start anew is on screen."""
 DROP = "dup_drop"
 """The action of the duplicate warning's "Don't send": the draft is discarded."""
 
@@ -257,10 +260,20 @@ class InviteFlow:
         session = await self._session(update)
         await session.set_scratch(PARKED, None)
         if session.has_answers:
-            await self.engine.show_intro(context.bot, session, self._unfinished(session))
+            await self._offer_choice(context.bot, session)
         else:
             await self.engine.render(context.bot, session, notice=t("invite.intro"))
         return self.state(session)
+
+    async def _offer_choice(
+        self, bot: ExtBot[Any], session: FormSession, notice: str | None = None
+    ) -> None:
+        """Show the kept draft with [Finish it] [New invitation]; typing is read as a choice."""
+        await session.set_scratch(CHOOSING, True)
+        screen = self._unfinished(session)
+        if notice:
+            screen = replace(screen, text=f"{notice}\n\n{screen.text}")
+        await self.engine.show_intro(bot, session, screen)
 
     @staticmethod
     def _unfinished(session: FormSession) -> Screen:
@@ -309,6 +322,20 @@ class InviteFlow:
                 await answer_quietly(query, t.plain("invite.finished_toast"))
                 return ConversationHandler.END
             return await self.start(update, context)
+        if session.scratch(CHOOSING):
+            await session.set_scratch(CHOOSING, None)
+            message = update.effective_message if query is None else None
+            if message is not None:
+                choice = self._unfinished(session)
+                action = match_label(message.text or "", choice.labels())
+                if action == FRESH:
+                    return await self._start_over(update, context.bot, session, None)
+                if action != BEGIN:
+                    # Typed over the choice: neither an answer to the old draft nor a new one.
+                    await self._offer_choice(context.bot, session, t("invite.unfinished_tap"))
+                    return self.state(session)
+                await self.engine.render(context.bot, session)
+                return self.state(session)
         data = CallbackData.decode(query.data if query else None)
         if (
             query is not None

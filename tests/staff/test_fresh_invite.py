@@ -76,3 +76,19 @@ async def test_the_duplicate_warning_can_drop_the_draft(
     bob.assert_sees("invite.intro")
     bob.assert_sees("invite.first_prompt")
     assert len(await world.control("GET", "/_sandbox/outbox")) == 1
+
+
+async def test_typing_over_the_choice_neither_answers_the_old_draft_nor_loses_it(
+    world: World, owner: Person, bob: Person, clock: ManualClock
+) -> None:
+    await warned_about_a_duplicate(bob, clock)
+    await bob.send("/invite")
+
+    await bob.send("Cid")
+
+    bob.assert_sees("invite.unfinished_tap")
+    bob.assert_sees("invite.unfinished", draft="Annie Lee · ann@example.com")
+    await bob.send("new invitation")  # the button's words, typed
+    bob.assert_sees("invite.first_prompt")
+    await bob.send("Cid")
+    bob.assert_sees("invite.last_prompt")
