@@ -273,9 +273,11 @@ class StaffAccess:
             return
         chat = update.effective_chat
         assert chat is not None
-        await show(context.bot, chat.id, await self._list_screen(), ScreenRenderer(FLOW, "0"))
+        assert update.effective_user is not None
+        screen = await self._list_screen(update.effective_user.id)
+        await show(context.bot, chat.id, screen, ScreenRenderer(FLOW, "0"))
 
-    async def _list_screen(self, notice: str | None = None) -> Screen:
+    async def _list_screen(self, viewer_id: int, notice: str | None = None) -> Screen:
         t = current_translator.get()
         directory = self.staff.directory
         now = self.staff.services.clock()
@@ -294,15 +296,13 @@ class StaffAccess:
             name = await directory.display_name(member.telegram_id)
             signed_in = await self.staff.sessions.session(member.telegram_id) is not None
             lines.append("")
-            lines.append(
-                t(
-                    "staff.list.member",
-                    number=number,
-                    name=name,
-                    added=ago(t, member.added_at, now),
-                    by=await directory.display_name(member.added_by),
-                )
-            )
+            added = ago(t, member.added_at, now)
+            if member.added_by == viewer_id:  # one's own: "by you", as /pending says
+                line = t("staff.list.member_yours", number=number, name=name, added=added)
+            else:
+                by = await directory.display_name(member.added_by)
+                line = t("staff.list.member", number=number, name=name, added=added, by=by)
+            lines.append(line)
             lines.append(t("staff.list.signed_in" if signed_in else "staff.list.signed_out"))
             label = short_label(t.plain("staff.list.remove", name=name))
             rows.append([Button(label, f"r.{member.telegram_id}")])
@@ -347,7 +347,8 @@ class StaffAccess:
             else:
                 notice = t("staff.remove.gone", name=name)
         await answer_quietly(query)
-        await show(context.bot, chat_id, await self._list_screen(notice), renderer, edit=edit)  # type: ignore[arg-type]
+        screen = await self._list_screen(query.from_user.id, notice)
+        await show(context.bot, chat_id, screen, renderer, edit=edit)  # type: ignore[arg-type]
 
     def join_handler(self) -> BaseHandler[Any, Any, Any]:
         """Return the ``/start staff_<token>`` handler; it must come before the sign-up's."""
