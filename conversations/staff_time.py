@@ -18,7 +18,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel import Locale, localedata
-from babel.dates import format_skeleton, format_time, format_timedelta, get_timezone_name
+from babel.dates import (
+    format_skeleton,
+    format_time,
+    format_timedelta,
+    get_timezone_gmt,
+    get_timezone_name,
+)
 
 from bot.i18n import Translator
 
@@ -34,13 +40,14 @@ def staff_locale(t: Translator, region: str | None) -> Locale:
 
 
 def zone_name(zone: ZoneInfo, moment: datetime, locale: Locale) -> str:
-    """Return the zone's short name ("AEDT", "MEZ") or, where the language has none, its
-    long name in parentheses ("(Ostaustralische Sommerzeit)")."""
+    """Return the zone's short name in the language ("AEDT", "MEZ") or, where it has none,
+    the offset then in force ("GMT+11:00"): the long names ("Ostaustralische Sommerzeit")
+    are too long for a phone's line."""
     local = moment.astimezone(zone)
     short = get_timezone_name(local, "short", locale=locale)
     if short and not _OFFSET_ONLY.match(short):
         return short
-    return f"({get_timezone_name(local, 'long', locale=locale)})"
+    return get_timezone_gmt(local, "long", locale=locale)
 
 
 def moment(t: Translator, when: datetime, *, zone: str, region: str | None) -> str:

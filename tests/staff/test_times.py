@@ -56,3 +56,16 @@ async def test_a_near_retry_time_says_how_soon(
     assert re.search(r"3 Mar 2026, 10:3[01] CET \(in 1[56] minutes\)", bea.last_text), (
         bea.last_text
     )
+
+
+async def test_a_zone_without_a_short_name_in_the_language_shows_its_offset(
+    world: World, owner: Person
+) -> None:
+    vera = await locked_out_member(world, owner, "ru")
+
+    await vera.sign_in()
+
+    # CLDR has no Russian abbreviation for Central European Time: the offset then in force.
+    assert re.search(r"3 мар\. 2026 г\., 10:3[01] GMT\+01:00 \(через 1 день\)", vera.last_text), (
+        vera.last_text
+    )
