@@ -66,6 +66,6 @@ async def test_a_zone_without_a_short_name_in_the_language_shows_its_offset(
     await vera.sign_in()
 
     # CLDR has no Russian abbreviation for Central European Time: the offset then in force.
-    assert re.search(r"3 мар\. 2026 г\., 10:3[01] GMT\+01:00 \(через 1 день\)", vera.last_text), (
-        vera.last_text
-    )
+    assert re.search(
+        r"3 мар\. 2026\s?г\., 10:3[01] GMT\+01:00 \(через 1 день\)", vera.last_text
+    ), vera.last_text
