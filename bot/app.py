@@ -108,7 +108,7 @@ def build_application(
         application.add_handler(handler)
     for handler in PrivacyCommand(services).handlers():
         application.add_handler(handler)
-    for handler in CommonCommands(services).handlers():
+    for handler in CommonCommands(services, more_help=staff.help_section).handlers():
         application.add_handler(handler)
     application.add_handler(staff.unknown_command_handler())
     application.add_error_handler(_error_handler)

@@ -16,7 +16,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import Settings, SettingsError
+from bot.demo_actions import actions_help
 from bot.version import package_version
+
+DEMO_EXAMPLE = """\
+the staff side: clickbot demo --owner "Sam Staff", then
+  :as Sam Staff, /staff_link, :as Bea Brown, :link, /signin (the sandbox's staff account
+  is printed at the start), /invite ... [Send the invitation], :accept EMAIL, :jobs, /pending"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,7 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     demo = commands.add_parser(
-        "demo", help="the whole bot in the terminal: no token, no account, no network"
+        "demo",
+        help="the whole bot in the terminal: no token, no account, no network",
+        description="The whole bot as a chat in this terminal: Telegram and ClickBook are\n"
+        "simulated on this machine. Type /start and answer.",
+        epilog=actions_help() + "\n\n" + DEMO_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     demo.add_argument("--database", type=Path, default=None, help="default: a temporary file")
     demo.add_argument("--language", default="en", help="the simulated user's Telegram language")

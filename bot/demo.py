@@ -2,20 +2,8 @@
 
 The real application runs between the Telegram emulator and the ClickBook sandbox (see
 :mod:`bot.sandbox.world`). You type as a Telegram user; the bot's messages are printed with
-their buttons. Lines starting with ``[`` or ``:`` are actions:
-
-====================  =========================================================
-``text``              send that text (``/start`` and other commands included)
-``[label]``           tap the button whose label contains ``label`` (reply keyboard first)
-``:contact``          share your own phone number (the "share my number" button)
-``:as NAME``          become another simulated Telegram user (created on first use)
-``t.me/...?start=X``  open a deep link (a staff link), as tapping it in Telegram would
-``:link``             open the newest t.me link the bot has shown anyone (for scripts)
-``:accept EMAIL``     accept, as the client would, the invitation emailed to EMAIL
-``:jobs``             let the invite poll interval pass, then run the background jobs
-``:restart``          stop the bot and start a new one on the same database
-``:quit``             end the demo
-====================  =========================================================
+their buttons. Lines starting with ``[`` or ``:`` are actions, listed in
+:data:`bot.demo_actions.ACTIONS` (``clickbot demo --help`` and ``:help`` print them).
 
 When standard input is not a terminal, one action is read per line and the transcript is
 printed, so a demo can be scripted; at the end the sandbox's users, stubs and client files are
@@ -45,18 +33,14 @@ from pydantic import SecretStr
 from bot.clock import utc_now
 from bot.config import Settings
 from bot.crypto import new_secret_key
+from bot.demo_actions import actions_help
 from bot.invites import JITTER
 from bot.sandbox.clickbook import SandboxConfig
 from bot.sandbox.telegram import render_message
 from bot.sandbox.world import World
 
 DEMO_BUSINESS_ZONE = "Australia/Sydney"
-HELP = (
-    "Type as a Telegram user. Actions: [label] taps a button, :contact shares your number,\n"
-    ":as NAME switches user, a t.me link (or :link, the newest shown) opens it,\n"
-    ":accept EMAIL accepts an invitation, :jobs runs due jobs, :restart restarts the bot,\n"
-    ":quit ends."
-)
+HELP = "Type as a Telegram user.\n" + actions_help()
 DEEP_LINK = re.compile(r"^(?:https?://)?t\.me/\w+\?start=([\w-]+)$")
 SHOWN_LINK = re.compile(r"t\.me/\w+\?start=([\w-]+)")
 CLIENT_PASSWORD = "Client-pass-1"  # noqa: S105 - what the simulated client chooses

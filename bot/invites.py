@@ -5,6 +5,8 @@
     send ── invite row (sending) ── Private SETUSERFIELDS NewClientFile ──ClientFileID──▶
         filled in (pending)
     poll_due ── GETUSERFIELDS inp-regstatus ──Registered──▶ mark_invite_registered
+        (other pending invites to that address are closed with it: no longer polled)
+    forget (/pending) ── the row is deleted: no longer polled, nobody told
     acceptances_to_deliver ──▶ (the bot sends the message) ──▶ mark_delivered
 
 **Exactly once, as far as the outside world allows.** The invite row is written before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,11 +19,16 @@ NATIVE_NAMES = {"en": "English", "es": "Español", "de": "Deutsch", "ru": "Ру�
 """Each language named in itself, so anyone can find their own."""
 
 
+HelpSection = Callable[[Update], Awaitable[str | None]]
+"""What /help adds for the update's user (the staff's commands), or ``None``."""
+
+
 @dataclass
 class CommonCommands:
     """Language choice and help."""
 
     services: Services
+    more_help: HelpSection | None = None
 
     async def language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Offer every shipped language as a button."""
@@ -60,11 +66,15 @@ class CommonCommands:
         )
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Explain what the bot does and which commands exist."""
+        """Explain what the bot does and which commands this user has (staff: by role)."""
         t = current_translator.get()
         chat = update.effective_chat
         assert chat is not None
-        await show(context.bot, chat.id, Screen(t("help.text")), ScreenRenderer(FLOW, "1"))
+        text = t("help.text")
+        more = await self.more_help(update) if self.more_help is not None else None
+        if more:
+            text += "\n\n" + more
+        await show(context.bot, chat.id, Screen(text), ScreenRenderer(FLOW, "1"))
 
     def handlers(self) -> list[BaseHandler[Any, Any, Any]]:
         """Return the handlers of the common commands."""

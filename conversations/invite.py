@@ -2,9 +2,10 @@
 
 ::
 
+    /invite ──a kept draft──▶ [Finish it] (its step) / [New invitation] (a new draft)
     /invite ──▶ FIRST_NAME ▶ LAST_NAME ▶ PHONE ▶ MOBILE (Skip) ▶ EMAIL ▶ SUMMARY
                  (a shared or forwarded contact card fills in what it has, at any step)
-    SUMMARY ──Confirm──▶ [a pending invite to that email? ──▶ Send anyway / Back]
+    SUMMARY ──Confirm──▶ [a pending invite to that email? ──▶ Send anyway / Back / Don't send]
             ──▶ ClickBook creates the client file and emails the invitation ──▶ END
             ──▶ not signed in / session could not be renewed ──▶ stays at SUMMARY, draft kept
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -32,6 +33,7 @@ from bot.staff_services import StaffServices
 from bot.ui import Button, CallbackData, Screen, ScreenRenderer, answer_quietly, show
 from conversations.fields import EmailField, PhoneField, error_message
 from conversations.form import (
+    BEGIN,
     SCRATCH_PREFIX,
     Answer,
     Field,
@@ -40,8 +42,9 @@ from conversations.form import (
     FormSession,
     Invalid,
     Outcome,
+    match_label,
 )
-from conversations.staff_access import StaffGate, ago
+from conversations.staff_access import StaffGate, ago, made_by
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +53,12 @@ PARKED = "parked"
 """Scratch flag: the form was cancelled; it resumes only on /invite, not on any text."""
 DUPLICATE_OK = "duplicate_ok"
 """Scratch: the email the staff member chose to invite again despite a pending invite."""
+FRESH = "fresh"
+"""The action of "New invitation" on /invite's offer to finish a kept draft."""
+CHOOSING = "choosing"
+"""Scratch flag: /invite's offer to finish the kept draft or start anew is on screen."""
+DROP = "dup_drop"
+"""The action of the duplicate warning's "Don't send": the draft is discarded."""
 
 FIRST_NAME = "first_name"
 LAST_NAME = "last_name"
@@ -250,9 +259,56 @@ class InviteFlow:
             return ConversationHandler.END
         session = await self._session(update)
         await session.set_scratch(PARKED, None)
-        notice = t("invite.resume") if session.has_answers else t("invite.intro")
-        await self.engine.render(context.bot, session, notice=notice)
+        if session.has_answers:
+            await self._offer_choice(context.bot, session)
+        else:
+            await self.engine.render(context.bot, session, notice=t("invite.intro"))
         return self.state(session)
+
+    async def _offer_choice(
+        self, bot: ExtBot[Any], session: FormSession, notice: str | None = None
+    ) -> None:
+        """Show the kept draft with [Finish it] [New invitation]; typing is read as a choice."""
+        await session.set_scratch(CHOOSING, True)
+        screen = self._unfinished(session)
+        if notice:
+            screen = replace(screen, text=f"{notice}\n\n{screen.text}")
+        await self.engine.show_intro(bot, session, screen)
+
+    @staticmethod
+    def _unfinished(session: FormSession) -> Screen:
+        """Offer to finish the kept draft or to start a new invitation instead."""
+        t = session.t
+        fields = session.fields
+        name = " ".join(str(fields[key]) for key in (FIRST_NAME, LAST_NAME) if fields.get(key))
+        shown = [part for part in (name, fields.get(EMAIL) or fields.get(PHONE)) if part]
+        return Screen(
+            t("invite.unfinished", draft=" · ".join(str(part) for part in shown)),
+            rows=[
+                [Button(t.plain("invite.unfinished_finish"), BEGIN)],
+                [Button(t.plain("invite.unfinished_new"), FRESH)],
+            ],
+        )
+
+    async def _start_over(
+        self, update: Update, bot: ExtBot[Any], session: FormSession, edit: Message | None
+    ) -> str:
+        """Drop the kept draft and ask the first question of a new invitation."""
+        await session.delete()
+        fresh = await self._session(update)
+        await self.engine.render(bot, fresh, edit=edit, notice=fresh.t("invite.intro"))
+        return self.state(fresh)
+
+    async def _drop(self, bot: ExtBot[Any], session: FormSession, edit: Message | None) -> None:
+        """Discard the draft after the duplicate warning: nothing is sent."""
+        await session.delete()
+        await show(
+            bot,
+            session.chat_id,
+            Screen(session.t("invite.dropped")),
+            ScreenRenderer(FLOW, "0"),
+            edit=edit,
+        )
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
         """Route any input inside the invite to the form engine."""
@@ -266,16 +322,35 @@ class InviteFlow:
                 await answer_quietly(query, t.plain("invite.finished_toast"))
                 return ConversationHandler.END
             return await self.start(update, context)
+        if session.scratch(CHOOSING):
+            await session.set_scratch(CHOOSING, None)
+            message = update.effective_message if query is None else None
+            if message is not None:
+                choice = self._unfinished(session)
+                action = match_label(message.text or "", choice.labels())
+                if action == FRESH:
+                    return await self._start_over(update, context.bot, session, None)
+                if action != BEGIN:
+                    # Typed over the choice: neither an answer to the old draft nor a new one.
+                    await self._offer_choice(context.bot, session, t("invite.unfinished_tap"))
+                    return self.state(session)
+                await self.engine.render(context.bot, session)
+                return self.state(session)
         data = CallbackData.decode(query.data if query else None)
         if (
             query is not None
             and data is not None
             and data.flow == FLOW
             and data.nonce == session.nonce
-            and data.action in ("dup_send", "dup_back")
+            and data.action in ("dup_send", "dup_back", DROP, FRESH)
         ):
             await answer_quietly(query)
             edit = query.message if isinstance(query.message, Message) else None
+            if data.action == FRESH:
+                return await self._start_over(update, context.bot, session, edit)
+            if data.action == DROP:
+                await self._drop(context.bot, session, edit)
+                return ConversationHandler.END
             if data.action == "dup_send":
                 await session.set_scratch(DUPLICATE_OK, session.fields.get(EMAIL))
                 ended = await self._submit(session, context.bot, edit)
@@ -305,16 +380,20 @@ class InviteFlow:
         invites = self.staff.invites
         duplicate = await invites.pending_for_email(email) if email else None
         if duplicate is not None and session.scratch(DUPLICATE_OK) != email:
-            inviter = await self.staff.directory.display_name(duplicate.inviter_id)
+            inviter = await made_by(self.staff, t, duplicate.inviter_id, session.user.id)
+            if duplicate.client_file_id is not None:
+                key = "invite.duplicate"
+            elif duplicate.inviter_id == session.user.id:
+                key = "invite.duplicate_uncertain_yours"
+            else:
+                key = "invite.duplicate_uncertain"
             nonce = await session.next_nonce()
             await show(
                 bot,
                 session.chat_id,
                 Screen(
                     t(
-                        "invite.duplicate"
-                        if duplicate.client_file_id is not None
-                        else "invite.duplicate_uncertain",
+                        key,
                         name=duplicate.full_name,
                         email=email,
                         inviter=inviter,
@@ -323,6 +402,7 @@ class InviteFlow:
                     rows=[
                         [Button(t.plain("invite.duplicate_send"), "dup_send")],
                         [Button(t.plain("invite.duplicate_back"), "dup_back")],
+                        [Button(t.plain("invite.duplicate_drop"), DROP)],
                     ],
                 ),
                 ScreenRenderer(FLOW, nonce),

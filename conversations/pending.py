@@ -34,7 +34,7 @@ from bot.storage import Invite
 from bot.ui import Button, CallbackData, Screen, ScreenRenderer, answer_quietly, show
 from conversations.callback_args import number as parse_number
 from conversations.callback_args import record_id
-from conversations.staff_access import PRIVATE, StaffGate, ago
+from conversations.staff_access import PRIVATE, StaffGate, ago, made_by
 
 log = logging.getLogger(__name__)
 
@@ -76,11 +76,7 @@ class PendingInvites:
         rows: list[list[Button]] = []
         first = page * PAGE_SIZE
         for number, invite in enumerate(invites[first : first + PAGE_SIZE], start=first + 1):
-            inviter = (
-                t.plain("pending.you")
-                if invite.inviter_id == viewer_id
-                else await self.staff.directory.display_name(invite.inviter_id)
-            )
+            inviter = await made_by(self.staff, t, invite.inviter_id, viewer_id)
             lines.append("")
             lines.append(_invite_line(t, number, invite))
             lines.append(t("pending.invited", age=ago(t, invite.created_at, now), inviter=inviter))

@@ -54,6 +54,7 @@ from conversations.staff_access import (
     PRIVATE,
     StaffAccess,
     StaffGate,
+    help_for,
     unknown_command,
 )
 from conversations.staff_signin import SignInFlow, SignInStep
@@ -98,6 +99,10 @@ class StaffFeature:
         self.invite = InviteFlow(self.staff, self.gate)
         self.notifier = AcceptanceNotifier(self.staff)
         self.pending = PendingInvites(self.staff, self.gate, self.notifier)
+
+    async def help_section(self, update: Update) -> str | None:
+        """Return the commands /help lists for a staff member or owner (``None``: customer)."""
+        return help_for(await self.gate.role(update), current_translator.get())
 
     def _tracked(self, callback: Callback) -> Callback:
         """Wrap a conversation callback so that ``active`` follows the state it returns."""

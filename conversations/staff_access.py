@@ -28,7 +28,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from telegram.helpers import create_deep_linked_url
 
 from bot.crypto import KeyState
-from bot.i18n import Translator, current_translator
+from bot.i18n import Translator, current_translator, escape
 from bot.staff import JoinOutcome, Role, token_from_payload
 from bot.staff_services import StaffServices
 from bot.ui import Button, CallbackData, Screen, ScreenRenderer, answer_quietly, show
@@ -65,6 +65,13 @@ def duration(t: Translator, delta: timedelta) -> str:
     return format_timedelta(delta, locale=t.language)
 
 
+async def made_by(staff: StaffServices, t: Translator, author_id: int, viewer_id: int) -> str:
+    """Return who made something as the viewer reads it: "you" for their own, else the name."""
+    if author_id == viewer_id:
+        return t.plain("pending.you")
+    return await staff.directory.display_name(author_id)
+
+
 def short_label(text: str, limit: int = LABEL_LIMIT) -> str:
     """Cut a button label to Telegram-friendly length, marking the cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -94,6 +101,21 @@ def menu_for(role: Role, t: Translator) -> list[BotCommand]:
         names += OWNER_COMMANDS
     names += EVERYONE_COMMANDS
     return [BotCommand(name, t.plain(f"command.{name}")) for name in names]
+
+
+def help_for(role: Role, t: Translator) -> str | None:
+    """Return what /help adds for a member: their commands by role (``None`` for customers)."""
+    if not role.is_staff:
+        return None
+    sections: list[tuple[str, tuple[str, ...]]] = [("help.staff_title", STAFF_COMMANDS)]
+    if role is Role.OWNER:
+        sections.append(("help.owner_title", OWNER_COMMANDS))
+    parts = []
+    for title, names in sections:
+        lines = [f"<b>{t(title)}</b>"]
+        lines += [f"/{name}: {escape(t.plain(f'command.{name}'))}" for name in names]
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
 
 
 @dataclass
@@ -251,9 +273,11 @@ class StaffAccess:
             return
         chat = update.effective_chat
         assert chat is not None
-        await show(context.bot, chat.id, await self._list_screen(), ScreenRenderer(FLOW, "0"))
+        assert update.effective_user is not None
+        screen = await self._list_screen(update.effective_user.id)
+        await show(context.bot, chat.id, screen, ScreenRenderer(FLOW, "0"))
 
-    async def _list_screen(self, notice: str | None = None) -> Screen:
+    async def _list_screen(self, viewer_id: int, notice: str | None = None) -> Screen:
         t = current_translator.get()
         directory = self.staff.directory
         now = self.staff.services.clock()
@@ -272,15 +296,13 @@ class StaffAccess:
             name = await directory.display_name(member.telegram_id)
             signed_in = await self.staff.sessions.session(member.telegram_id) is not None
             lines.append("")
-            lines.append(
-                t(
-                    "staff.list.member",
-                    number=number,
-                    name=name,
-                    added=ago(t, member.added_at, now),
-                    by=await directory.display_name(member.added_by),
-                )
-            )
+            added = ago(t, member.added_at, now)
+            if member.added_by == viewer_id:  # one's own: "by you", as /pending says
+                line = t("staff.list.member_yours", number=number, name=name, added=added)
+            else:
+                by = await directory.display_name(member.added_by)
+                line = t("staff.list.member", number=number, name=name, added=added, by=by)
+            lines.append(line)
             lines.append(t("staff.list.signed_in" if signed_in else "staff.list.signed_out"))
             label = short_label(t.plain("staff.list.remove", name=name))
             rows.append([Button(label, f"r.{member.telegram_id}")])
@@ -325,7 +347,8 @@ class StaffAccess:
             else:
                 notice = t("staff.remove.gone", name=name)
         await answer_quietly(query)
-        await show(context.bot, chat_id, await self._list_screen(notice), renderer, edit=edit)  # type: ignore[arg-type]
+        screen = await self._list_screen(query.from_user.id, notice)
+        await show(context.bot, chat_id, screen, renderer, edit=edit)  # type: ignore[arg-type]
 
     def join_handler(self) -> BaseHandler[Any, Any, Any]:
         """Return the ``/start staff_<token>`` handler; it must come before the sign-up's."""

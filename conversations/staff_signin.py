@@ -16,9 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from pydantic import SecretStr
 from telegram import Message, Update
 from telegram.ext import ContextTypes, ConversationHandler
@@ -40,6 +38,7 @@ from bot.ui import (
 from conversations.fields import error_message
 from conversations.invite import FLOW as INVITE_FLOW
 from conversations.staff_access import StaffGate
+from conversations.staff_time import from_now, moment
 
 FLOW = "si"
 EMAIL_KEY = "email"
@@ -207,13 +206,18 @@ class SignInFlow:
             await self._ask_password(context, message.chat_id, email, notice)
             return SignInStep.PASSWORD
         if outcome in (SignInOutcome.LIMITED, SignInOutcome.WRONG):
-            when = result.retry_at or self.staff.services.clock()
-            zone = self.staff.services.settings.business_timezone
+            services = self.staff.services
+            now = services.clock()
+            when = result.retry_at or now
             text = t(
                 "signin.limited",
-                time=format_datetime(
-                    when, format="short", tzinfo=ZoneInfo(zone), locale=t.language
+                time=moment(
+                    t,
+                    when,
+                    zone=services.settings.business_timezone,
+                    region=services.home_region,
                 ),
+                relative=from_now(t, when, now),
             )
             if outcome is SignInOutcome.WRONG:
                 text = t("signin.wrong_last") + "\n\n" + text

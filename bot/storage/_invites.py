@@ -7,7 +7,9 @@ idempotency key and no lookup by email, so a ``sending`` or ``uncertain`` invite
 sent again on its own: the next invitation to that address is flagged to the staff member.
 
 An invite is ``pending`` until a status check sees the client registered; then it is
-``registered`` and waits for the inviter to be notified. Both steps are single conditional
+``registered`` and waits for the inviter to be notified. Other pending invites to the same
+address are closed with it (``registered`` too, so they are no longer polled or listed; each
+other inviter is notified once, the staff chat not again). Both steps are single conditional
 UPDATE statements, so each is claimed by exactly one caller even if two checks race. The
 inviter's message and the staff chat's post each have their own delivered mark, so a crash
 between them repeats neither.
@@ -190,13 +192,42 @@ class InviteQueries(StoreCore):
         return changed == 1
 
     async def mark_invite_registered(self, invite_id: int, now: datetime) -> bool:
-        """Record that the client accepted; ``True`` only for the call that did it."""
-        changed = await self._execute(
-            "UPDATE invites SET status = 'registered', registered_at = ? "
-            "WHERE id = ? AND status = 'pending'",
-            (to_db_time(now), invite_id),
+        """Record that the client accepted; ``True`` only for the call that did it.
+
+        The other pending invites to the same address are closed with it, in the same
+        transaction: the client is registered now, so they are no longer pending and no
+        longer checked. Each other inviter is told once (their newest such invite keeps its
+        notice); the accepting inviter and the staff chat are told once in all.
+        """
+        stamp = to_db_time(now)
+        async with self.transaction():
+            row = await self._fetch_one(
+                "UPDATE invites SET status = 'registered', registered_at = ? "
+                "WHERE id = ? AND status = 'pending' RETURNING inviter_id, email",
+                (stamp, invite_id),
+            )
+            if row is None:
+                return False
+            if row["email"]:
+                await self._close_other_invites(row["email"], row["inviter_id"], stamp)
+        return True
+
+    async def _close_other_invites(self, email: str, accepting_inviter: int, stamp: str) -> None:
+        """Mark the other pending invites to ``email`` accepted, one notice per inviter."""
+        siblings = await self._fetch_all(
+            "SELECT id, inviter_id FROM invites WHERE email = ? AND status = 'pending' "
+            "ORDER BY created_at DESC, id DESC",
+            (email,),
         )
-        return changed == 1
+        told = {accepting_inviter}
+        for sibling in siblings:
+            inviter = sibling["inviter_id"]
+            await self._execute(
+                "UPDATE invites SET status = 'registered', registered_at = ?, "
+                "notified_at = ?, staff_chat_notified_at = ? WHERE id = ?",
+                (stamp, stamp if inviter in told else None, stamp, sibling["id"]),
+            )
+            told.add(inviter)
 
     async def undelivered_acceptances(self, *, staff_chat: bool = False) -> list[Invite]:
         """Return accepted invites whose inviter (or, with ``staff_chat``, the staff chat)

@@ -56,6 +56,9 @@ async def test_an_owner_lists_and_removes_staff(world: World, owner: Person, bob
     owner.assert_sees("staff.list.owners", names="Olga Owner")
     assert "Bob Baker" in owner.last_text
     assert "signed in to ClickBook" in owner.last_text
+    # Olga added Bob herself: "by you", as /pending says of one's own invitations.
+    owner.assert_sees("staff.list.member_yours", number=1, name="Bob Baker", added="1 second ago")
+    assert "by Olga Owner" not in owner.last_text
 
     await owner.tap("staff.list.remove", name="Bob Baker")
     owner.assert_sees("staff.remove.confirm", name="Bob Baker")

@@ -7,7 +7,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
+from bot.cli import main
 from bot.demo import run_demo
+from bot.demo_actions import actions_help
 
 LINK = re.compile(r"https://t\.me/\S+\?start=staff_[\w-]+")
 
@@ -65,3 +69,35 @@ async def test_accepting_an_unknown_address_is_explained(tmp_path: Path) -> None
     )
 
     assert "no invitation was emailed to nobody@example.com" in out.getvalue()
+
+
+def test_the_demo_help_lists_its_actions(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo", "--help"])
+
+    text = capsys.readouterr().out
+    assert exit_info.value.code == 0
+    assert "--owner NAME" in text
+    for action in ("[label]", ":contact", ":as NAME", ":link", ":accept EMAIL", ":jobs"):
+        assert f"\n  {action} " in text, action
+    for action in (":restart", ":help", ":quit", "t.me/...?start=X"):
+        assert f"\n  {action} " in text, action
+
+
+async def test_every_listed_action_is_one_the_demo_knows() -> None:
+    out = io.StringIO()
+    script = [
+        ":help", ":contact", ":as Bob Stone", ":link", ":accept nobody@example.com", ":jobs",
+        ":restart", "[No such button]", ":nonsense", ":quit", "/start",
+    ]  # fmt: skip
+
+    await run_demo(
+        database=None, language="en", name="Ann Lee", interactive=False, stdout=out,
+        script=script,
+    )  # fmt: skip
+
+    text = out.getvalue()
+    assert text.count(actions_help()) == 3  # at the start, for :help, after :nonsense
+    assert text.count("unknown action") == 1  # :nonsense, and only it
+    assert "unknown action ':nonsense'" in text
+    assert "Bob Stone: /start" not in text  # :quit ended it

@@ -108,7 +108,7 @@ async def test_a_pending_invite_to_the_same_email_is_flagged_before_sending(
         "invite.duplicate",
         name="Ann Lee",
         email="ann@example.com",
-        inviter="Bob Baker",
+        inviter="you",  # his own invitation: "by you", as /pending says
         age="2 days ago",
     )
     await bob.tap("invite.duplicate_back")
@@ -150,6 +150,9 @@ async def test_a_lost_answer_from_clickbook_is_not_sent_again_blindly(
     bob.assert_sees("invite.uncertain")
     assert len(await world.control("GET", "/_sandbox/outbox")) == 1
     bob.assert_sees("invite.summary.title")
+    await bob.tap("invite.summary.confirm")
+    assert bob.sees_only("invite.duplicate_uncertain_yours")  # his own: "you", not his name
+    assert "Bob Baker" not in bob.last_text
 
 
 async def test_an_expired_session_is_renewed_without_asking(
@@ -186,6 +189,7 @@ async def test_a_failed_renewal_asks_to_sign_in_again_and_keeps_the_answers(
     await bob.sign_in(password=NEW_PASSWORD)
     bob.assert_sees("signin.invite_waiting")
     await bob.send("/invite")
+    await bob.tap("invite.unfinished_finish")
     bob.assert_sees("invite.summary.title")
     await bob.tap("invite.summary.confirm")
     bob.assert_sees("invite.sent", email="ann@example.com", name="Ann Lee")
@@ -228,7 +232,8 @@ async def test_cancel_keeps_the_draft_for_the_next_invite(
 
     await bob.send("/invite")
 
-    bob.assert_sees("invite.resume")
+    bob.assert_sees("invite.unfinished", draft="Ann")
+    await bob.tap("invite.unfinished_finish")
     bob.assert_sees("invite.last_prompt")
 
 
@@ -242,6 +247,7 @@ async def test_sign_in_from_the_middle_of_the_form_leaves_it_resumable(
     await bob.sign_in()
     bob.assert_sees("signin.invite_waiting")
     await bob.send("/invite")
+    await bob.tap("invite.unfinished_finish")
 
     bob.assert_sees("invite.last_prompt")
 

@@ -135,11 +135,38 @@ async def test_a_pending_invite_is_found_by_email_ignoring_case(store: Store) ->
     found = await store.find_pending_invite_by_email("Bo@Example.COM")
     assert found is not None
     assert found.id == newer.id
-    await store.mark_invite_registered(newer.id, at(2))
-    still = await store.find_pending_invite_by_email("bo@example.com")
-    assert still is not None
-    assert still.client_file_id == "CF1"
     assert await store.find_pending_invite_by_email("other@example.com") is None
+
+
+async def test_an_acceptance_closes_the_other_invites_to_that_address(store: Store) -> None:
+    older = await _invite(store, "CF1", email="bo@example.com", minute=0)
+    newer = await _invite(store, "CF2", email="BO@example.com", minute=1)
+
+    assert await store.mark_invite_registered(newer.id, at(2))
+
+    assert await store.find_pending_invite_by_email("bo@example.com") is None
+    assert await store.due_invites(at(60)) == []
+    closed = await store.get_invite(older.id)
+    assert closed is not None
+    assert closed.status is InviteStatus.REGISTERED
+    assert not await store.mark_invite_registered(older.id, at(3))
+
+
+async def test_each_inviter_of_a_closed_invite_is_told_once(store: Store) -> None:
+    first = await _invite(store, "CF1", inviter_id=5, email="bo@example.com", minute=0)
+    again = await _invite(store, "CF2", inviter_id=5, email="bo@example.com", minute=1)
+    other = await _invite(store, "CF3", inviter_id=6, email="bo@example.com", minute=2)
+    accepted = await _invite(store, "CF4", inviter_id=7, email="bo@example.com", minute=3)
+    await _invite(store, "CF5", inviter_id=5, email="someone@example.com", minute=4)
+
+    assert await store.mark_invite_registered(accepted.id, at(5))
+
+    to_tell = await store.undelivered_acceptances()
+    assert sorted(i.id for i in to_tell) == sorted([again.id, other.id, accepted.id])
+    assert first.id not in [i.id for i in to_tell]  # inviter 5 hears once, of the newest
+    staff_chat = await store.undelivered_acceptances(staff_chat=True)
+    assert [i.id for i in staff_chat if i.staff_chat_notified_at is None] == [accepted.id]
+    assert [i.full_name for i in await store.pending_invites()] == ["Bo Ng"]
 
 
 async def test_forgetting_an_invite_deletes_it(store: Store) -> None:
