@@ -19,6 +19,9 @@ from bot.cli import main
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
 from bot.services import Services
+from bot.stats import SIGNUP_FLOW, SIGNUP_STEPS, STARTED, STARTED_KEY, SUMMARY_STEP
+from conversations.form import SCRATCH_PREFIX
+from conversations.signup import FLOW, Step
 from tests.staff.people import Person, accept, person
 from tests.support.chat import Customer, customer
 
@@ -196,3 +199,9 @@ async def test_clickbot_stats_prints_the_same_numbers(
     assert code == 0
     assert "Registros: 1 hoy · 1 en 7 días · 1 en 30 días" in out
     assert "3 minutos" in out
+
+
+def test_the_numbers_name_the_forms_own_steps() -> None:
+    assert SIGNUP_FLOW == FLOW
+    assert (*SIGNUP_STEPS, SUMMARY_STEP) == tuple(Step)
+    assert STARTED_KEY == SCRATCH_PREFIX + STARTED
