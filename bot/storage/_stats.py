@@ -56,11 +56,18 @@ class StatsQueries(StoreCore):
 
     async def take_idle_drafts(self, flow: str, idle_since: datetime) -> list[dict[str, object]]:
         """Return the fields of ``flow``'s drafts unchanged since before ``idle_since`` and not
-        yet counted in this idle spell, and mark them counted (one statement: never twice)."""
+        yet counted in this idle spell, and mark them counted (one statement: never twice).
+
+        A draft whose user has a registration under way (submitted, waiting for the job) is
+        not idle: the customer is done, ClickBook is not.
+        """
         rows = await self._fetch_all(
             "UPDATE drafts SET abandonment_counted = updated_at "
             "WHERE flow = ? AND updated_at < ? "
-            "AND abandonment_counted IS NOT updated_at RETURNING fields",
+            "AND abandonment_counted IS NOT updated_at "
+            "AND NOT EXISTS (SELECT 1 FROM registrations AS r "
+            "WHERE r.telegram_id = drafts.telegram_id AND r.state != 'failed') "
+            "RETURNING fields",
             (flow, to_db_time(idle_since)),
         )
         return [decode_json(row["fields"]) for row in rows]

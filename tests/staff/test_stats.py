@@ -205,3 +205,20 @@ def test_the_numbers_name_the_forms_own_steps() -> None:
     assert SIGNUP_FLOW == FLOW
     assert (*SIGNUP_STEPS, SUMMARY_STEP) == tuple(Step)
     assert STARTED_KEY == SCRATCH_PREFIX + STARTED
+
+
+async def test_a_submission_waiting_a_day_for_clickbook_is_not_a_form_left(
+    world: World, clock: ManualClock, owner: Person
+) -> None:
+    ann = customer(world, phone="+61412000012")
+    await ann.start()
+    await ann.fill_to()
+    await world.fail_clickbook("PROCESSREGSTUB", "http500", times=1000)
+    await ann.tap("summary.confirm")
+    ann.assert_sees("submit.pending")
+    clock.advance(timedelta(days=1, minutes=1))
+    await world.run_jobs()
+
+    await owner.send("/stats")
+
+    owner.assert_sees("stats.abandoned_none")
