@@ -18,7 +18,13 @@ from bot.config import Settings
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
 from bot.storage import Store
-from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION, migrate, read_schema_version
+from bot.storage.migrations import (
+    DESCRIPTIONS,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    migrate,
+    read_schema_version,
+)
 from tests.support.chat import FLOW, customer
 
 
@@ -108,11 +114,13 @@ def test_db_status_lists_the_pending_migrations_of_an_old_database(
 
     out = capsys.readouterr().out.splitlines()
     assert out[0].endswith(f"schema version 3; this clickbot's is {SCHEMA_VERSION}")
-    assert "bot.db.before-v5.bak" in out[1]
-    assert out[2:] == [
+    assert f"bot.db.before-v{SCHEMA_VERSION}.bak" in out[1]
+    assert out[2:4] == [
         "  4: an invite is written before NewClientFile; one flag per notice",
         "  5: failed sign-ins also counted per ClickBook account",
     ]
+    # Later migrations (appended by later work) follow, one line each.
+    assert out[4:] == [f"  {n}: {DESCRIPTIONS[n - 1]}" for n in range(6, SCHEMA_VERSION + 1)]
     assert read_schema_version(tmp_path / "bot.db") == 3  # status changes nothing
 
 
@@ -140,11 +148,11 @@ async def test_starting_on_an_old_database_backs_it_up_first(
     finally:
         await world.stop()
 
-    backup = tmp_path / "bot.db.before-v5.bak"
+    backup = tmp_path / f"bot.db.before-v{SCHEMA_VERSION}.bak"
     assert mode(backup) == 0o600
     assert read_schema_version(backup) == 4
     with contextlib.closing(sqlite3.connect(backup)) as conn:
         assert conn.execute("SELECT language FROM users WHERE telegram_id = 42").fetchall() == [
             ("de",)
         ]
-    assert f"backed up to {backup} before migrating it to version 5" in caplog.text
+    assert f"backed up to {backup} before migrating it to version {SCHEMA_VERSION}" in caplog.text
