@@ -49,6 +49,7 @@ from conversations.privacy import PrivacyCommand
 from conversations.private_only import private_only_handler
 from conversations.signup import SignupFlow
 from conversations.staff import StaffFeature
+from conversations.stats import OwnerStats
 
 log = logging.getLogger(__name__)
 
@@ -82,12 +83,15 @@ def build_application(
                 settings.concurrent_updates,
                 backlog=settings.user_backlog,
                 on_overflow=_catching_up_notice(services),
+                metrics=services.metrics,
             )
         )
         .post_init(_post_init)
     )
     if rate_limiter:
-        builder = builder.rate_limiter(FairRateLimiter(max_retries=TELEGRAM_RETRIES))
+        builder = builder.rate_limiter(
+            FairRateLimiter(max_retries=TELEGRAM_RETRIES, metrics=services.metrics)
+        )
     if request is not None:
         builder = builder.request(request)
     if updates_request is not None:
@@ -102,6 +106,7 @@ def build_application(
     application.add_handler(TypeHandler(Update, _language_for(services)), group=-1)
     # Staff first: the /start staff_<token> deep link and the staff conversation must see their
     # updates before the sign-up conversation's /start and catch-all entry points do.
+    application.add_handler(OwnerStats(services).handler())
     for handler in staff.handlers():
         application.add_handler(handler)
     for handler in signup.handlers():

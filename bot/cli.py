@@ -1,5 +1,5 @@
 """The ``clickbot`` command: ``run``, ``demo``, ``sandbox``, ``bench``, ``secret`` and the
-operator's ``rotate-key``, ``backup``, ``db status`` and ``forget``.
+operator's ``rotate-key``, ``backup``, ``db status``, ``forget`` and ``stats``.
 
 Operator-facing output here is English on purpose: the catalogs in ``locales/`` are for what
 Telegram users see, and the operator reads logs and docs in English anyway.
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.config import Settings, SettingsError
 from bot.demo_actions import actions_help
+from bot.i18n import LANGUAGES
 from bot.version import package_version
 
 DEMO_EXAMPLE = """\
@@ -98,6 +99,11 @@ def _maintenance_parsers(commands: argparse._SubParsersAction[argparse.ArgumentP
         "status", help="the schema version and the migrations the next start applies"
     )
     _env_file_option(status)
+    stats = commands.add_parser(
+        "stats", help="the owner's numbers: sign-ups, where customers stop, invitations"
+    )
+    _env_file_option(stats)
+    stats.add_argument("--language", choices=LANGUAGES, help="default: CLICKBOT_DEFAULT_LANGUAGE")
 
 
 def _forget_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -181,6 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _maintain(args)
     if args.command == "forget":
         return _forget(args)
+    if args.command == "stats":
+        return _stats(args)
     if args.command == "secret":
         from cryptography.fernet import Fernet
 
@@ -255,6 +263,15 @@ def _forget(args: argparse.Namespace) -> int:
     return asyncio.run(forget(settings, telegram_id=args.telegram_id, email=args.email))
 
 
+def _stats(args: argparse.Namespace) -> int:
+    from bot.stats_command import print_stats
+
+    settings = _settings(args.env_file)
+    if settings is None:
+        return 2
+    return asyncio.run(print_stats(settings, args.language))
+
+
 def _run(args: argparse.Namespace) -> int:
     settings = _settings(args.env_file)
     if settings is None:
@@ -268,7 +285,7 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     from bot.runner import StartupError, configure_logging, run_production
 
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     try:
         return run_production(settings)
     except StartupError as error:

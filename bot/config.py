@@ -90,6 +90,11 @@ class Settings(BaseModel):
     """The longest one ClickBook operation may take, retries and backoff included."""
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    """``json``: one JSON object per line (time, level, logger, message, exc_info)."""
+    status_port: int = Field(default=0, ge=0, le=65535)
+    """The status server's port (``/metrics``, ``/healthz``); 0 means no status server."""
+    status_host: str = "127.0.0.1"
 
     @field_validator("business_timezone")
     @classmethod

@@ -250,8 +250,8 @@ async def run_demo(
         if owners:
             sandbox = SandboxConfig()
             demo.print(
-                f"Owners: {', '.join(owners)} (/staff_link, /staff). ClickBook staff account "
-                f"for /signin: {sandbox.staff_email} / {sandbox.staff_password}"
+                f"Owners: {', '.join(owners)} (/staff_link, /staff, /stats). ClickBook staff "
+                f"account for /signin: {sandbox.staff_email} / {sandbox.staff_password}"
             )
         demo.print(f"— you are {demo.current}; try /start —")
         try:

@@ -12,6 +12,8 @@ failed registrations, invites never         ``ABANDONED_RETENTION``
 confirmed by ClickBook, expired staff links
 per-user caches in memory (languages,       emptied on every run (they refill on use)
 "no registration", drafts)
+anonymous events of the owner's numbers     ``bot.stats.EVENT_RETENTION`` (90 days); sign-up
+(``bot.stats``)                             drafts idle a day are counted there first
 ==========================================  =================================================
 
 Active registrations, pending and accepted invites, staff membership and stored sign-ins are
@@ -63,8 +65,10 @@ class Housekeeping:
         now = self.services.clock()
         store = self.services.store
         passwords = self.services.vault.expire()
+        await self.services.stats.count_abandoned()  # before prune_drafts takes any away
         drafts = await store.prune_drafts(now - DRAFT_RETENTION)
         records = await store.prune_rate_limit_records(now - RATE_LIMIT_RETENTION)
         abandoned = await store.prune_abandoned(now - ABANDONED_RETENTION)
+        await self.services.stats.prune()
         store.forget_cached()
         return Sweep(passwords, drafts, records, abandoned)

@@ -60,6 +60,7 @@ from bot.clickbook import (
 from bot.clickbook.client import LOGIN
 from bot.clock import Clock
 from bot.staff_sessions import StaffSessions
+from bot.stats import Stats
 from bot.storage import Invite, InviteStatus, Store
 
 log = logging.getLogger(__name__)
@@ -153,8 +154,10 @@ class InviteService:
         clock: Clock,
         poll_interval: timedelta,
         random: Callable[[], float] = random_module.random,
+        stats: Stats | None = None,
     ) -> None:
         self.store = store
+        self.stats = stats
         self.client = client
         self.sessions = sessions
         self.clock = clock
@@ -220,6 +223,8 @@ class InviteService:
         log.info("staff %s invited client file %s", inviter_id, client_file_id)
         if invite is None:  # forgotten from /pending while it was being sent
             return SendResult(SendOutcome.UNAVAILABLE)
+        if self.stats is not None:
+            await self.stats.invite_sent()
         return SendResult(SendOutcome.SENT, invite=invite)
 
     async def _refused(
@@ -283,7 +288,8 @@ class InviteService:
             log.info("checking invite %s failed: %s", invite_id, type(error).__name__)
             return CheckOutcome.UNAVAILABLE
         if status is RegStatus.REGISTERED:
-            await self.store.mark_invite_registered(invite.id, self.clock())
+            if await self.store.mark_invite_registered(invite.id, self.clock()) and self.stats:
+                await self.stats.invite_accepted()
             return CheckOutcome.REGISTERED
         await self.store.schedule_invite_check(
             invite.id, next_check_at=self.next_check(0), failures=0
@@ -323,6 +329,8 @@ class InviteService:
             if status is RegStatus.REGISTERED:
                 if await self.store.mark_invite_registered(invite.id, self.clock()):
                     report.registered.append(invite)
+                    if self.stats is not None:
+                        await self.stats.invite_accepted()
             else:
                 await self.store.schedule_invite_check(
                     invite.id, next_check_at=self.next_check(0), failures=0

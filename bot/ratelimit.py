@@ -26,6 +26,8 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.metrics import Metrics
+
 log = logging.getLogger(__name__)
 
 OVERALL_PER_SECOND = 30.0
@@ -80,8 +82,10 @@ class FairRateLimiter(BaseRateLimiter[int]):
         max_retries: int = 3,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        metrics: Metrics | None = None,
     ) -> None:
         self._max_retries = max_retries
+        self._metrics = metrics
         self._clock = clock
         self._sleep = sleep
         self._overall = LeakyBucket(OVERALL_PER_SECOND, OVERALL_PER_SECOND)
@@ -111,9 +115,13 @@ class FairRateLimiter(BaseRateLimiter[int]):
             if chat_id is not None:
                 await self._wait(self._chat_bucket(chat_id))
                 await self._wait(self._overall)
+            if self._metrics is not None:
+                self._metrics.telegram_call(endpoint)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
+                if self._metrics is not None:
+                    self._metrics.telegram_flood_limited(endpoint)
                 if attempt >= max_retries:
                     raise
                 attempt += 1

@@ -33,12 +33,15 @@ from bot.clickbook import ClickBookClient
 from bot.clickbook.health import AnswerClock
 from bot.clock import utc_now
 from bot.config import Settings
+from bot.http_endpoints import HealthCheck, Scrape
 from bot.i18n import load_catalogs
+from bot.log_format import JsonFormatter
 from bot.services import Services
+from bot.status_server import StatusServerError, scrape_of, serving_status
 from bot.storage import Store
 from bot.storage.errors import StorageError
 from bot.version import package_version
-from bot.webhook import AppServer, HealthCheck, webhook_app
+from bot.webhook import AppServer, webhook_app
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +56,16 @@ every SQL statement with its parameters (users' answers) at DEBUG. PTB's own DEB
 kept but stripped of payloads (:mod:`bot.log_privacy`)."""
 
 
-def configure_logging(level: str) -> None:
-    """Log at ``level``, keeping libraries that would print secrets below it."""
+def configure_logging(level: str, log_format: str = "text") -> None:
+    """Log at ``level`` as text or JSON lines, keeping libraries that would print secrets below it.
+
+    The redaction (:mod:`bot.log_privacy`) is done by filters on the loggers, before any
+    formatter sees a record, so it holds for both formats.
+    """
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if log_format == "json":
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonFormatter())
     for name, floor in QUIET_LOGGERS.items():
         logging.getLogger(name).setLevel(max(floor, logging.getLevelName(level)))
 
@@ -145,18 +155,20 @@ async def serve_bot(
             except TelegramError as error:
                 await application.shutdown()  # as PTB's own ``async with application`` does
                 raise StartupError(_telegram_problem(error, token)) from None
+            health, scrape = health_check(store, answers), scrape_of(services)
             try:
                 if application.post_init is not None:  # run_polling would call it; we must too
                     await application.post_init(application)
-                stop_receiving = await _receive_updates(application, settings, store, answers)
-                try:
-                    await application.start()
-                    await stop.wait()
-                finally:
-                    await stop_receiving()
-                    if application.running:
-                        await application.stop()
-                    await services.background.drain()
+                async with _status_server(settings, health, scrape):
+                    stop_receiving = await _receive_updates(application, settings, health, scrape)
+                    try:
+                        await application.start()
+                        await stop.wait()
+                    finally:
+                        await stop_receiving()
+                        if application.running:
+                            await application.stop()
+                        await services.background.drain()
             finally:
                 await application.shutdown()
     finally:
@@ -174,11 +186,24 @@ async def _open_store(path: Path) -> Store:
     raise StartupError(f"CLICKBOT_DATABASE: cannot open the database at {path} ({reason})")
 
 
+@asynccontextmanager
+async def _status_server(
+    settings: Settings, health: HealthCheck, scrape: Scrape
+) -> AsyncIterator[None]:
+    """Serve ``/metrics`` and ``/healthz`` on ``CLICKBOT_STATUS_PORT`` if set, for the block."""
+    async with contextlib.AsyncExitStack() as stack:
+        try:
+            await stack.enter_async_context(serving_status(settings, health=health, scrape=scrape))
+        except StatusServerError as error:
+            raise StartupError(str(error)) from None
+        yield
+
+
 async def _receive_updates(
     application: Application[Any, Any, Any, Any, Any, Any],
     settings: Settings,
-    store: Store,
-    answers: AnswerClock,
+    health: HealthCheck,
+    scrape: Scrape,
 ) -> Callable[[], Awaitable[None]]:
     """Start long polling or the webhook server; return what stops it."""
     token = application.bot.token
@@ -201,7 +226,8 @@ async def _receive_updates(
         secret=secret,
         bot=application.bot,
         updates=application.update_queue,
-        health=health_check(store, answers),
+        health=health,
+        scrape=scrape,
     )
     server = AppServer(app, host=settings.webhook_listen, port=settings.webhook_port)
     try:

@@ -81,6 +81,7 @@ def build_staff_services(
         clock=services.clock,
         poll_interval=timedelta(seconds=settings.invite_poll_seconds),
         random=random,
+        stats=services.stats,
     )
     return StaffServices(
         services=services, directory=directory, sessions=sessions, invites=invites

@@ -21,11 +21,14 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +50,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
 
     __slots__ = (
         "_backlog",
+        "_metrics",
         "_notified",
         "_on_overflow",
         "_pending",
@@ -60,6 +64,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         *,
         backlog: int = DEFAULT_BACKLOG,
         on_overflow: OverflowNotice | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         if backlog < 1:
             raise ValueError("backlog must be at least 1")
@@ -67,6 +72,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         self._running = asyncio.Semaphore(concurrency)
         self._backlog = backlog
         self._on_overflow = on_overflow
+        self._metrics = metrics
         self._tails: dict[Key, asyncio.Future[None]] = {}
         """The last update claimed for each key: the next one of that key waits for it."""
         self._pending: dict[int, int] = {}
@@ -76,9 +82,12 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Run ``coroutine`` after the earlier updates of the same user and chat."""
+        arrived = time.monotonic()
         user_id, keys = _keys_of(update)
         if user_id is not None and self._pending.get(user_id, 0) >= self._backlog:
             _discard(coroutine)
+            if self._metrics is not None:
+                self._metrics.update_dropped()
             await self._tell_overflow(user_id, update)
             return
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -103,6 +112,8 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
                 inspect.CORO_CREATED
             ):
                 coroutine.close()  # cancelled while waiting its turn: never started
+            elif self._metrics is not None:
+                self._metrics.update_processed(time.monotonic() - arrived)
 
     def _release(self, user_id: int) -> None:
         left = self._pending[user_id] - 1

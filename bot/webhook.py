@@ -12,7 +12,9 @@ parsed them before it looked at the secret. Here, for ``POST <path>``:
    not an update).
 
 ``GET /healthz`` answers 200 when the store answers a trivial query and ClickBook answers
-(:mod:`bot.clickbook.health`), 503 otherwise, with a JSON body naming each part.
+(:mod:`bot.clickbook.health`), 503 otherwise, with a JSON body naming each part; ``GET
+/metrics`` the Prometheus metrics (:mod:`bot.http_endpoints`). Have the proxy forward only
+the webhook's path: the metrics are for the operator, not the internet.
 """
 
 from __future__ import annotations
@@ -23,15 +25,17 @@ import hmac
 import json
 import logging
 import socket
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Bot, Update
+
+from bot.http_endpoints import HealthCheck, Scrape, health_route, metrics_route
 
 __all__ = ["MAX_BODY_BYTES", "SECRET_HEADER", "AppServer", "HealthCheck", "webhook_app"]
 
@@ -41,9 +45,6 @@ MAX_BODY_BYTES = 1024 * 1024
 """Telegram's updates are a few kB; anything past this is not one."""
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 
-HealthCheck = Callable[[], Awaitable[Mapping[str, bool]]]
-"""Return each part's health by name (``{"store": True, "clickbook": False}``)."""
-
 
 def webhook_app(
     *,
@@ -52,8 +53,10 @@ def webhook_app(
     bot: Bot,
     updates: asyncio.Queue[Any],
     health: HealthCheck,
+    scrape: Scrape | None = None,
 ) -> Starlette:
-    """Build the ASGI app receiving updates at ``path`` and serving ``/healthz``."""
+    """Build the ASGI app receiving updates at ``path`` and serving ``/healthz`` (and
+    ``/metrics`` when ``scrape`` is given)."""
     expected = secret.encode()
 
     async def receive_update(request: Request) -> Response:
@@ -75,23 +78,10 @@ def webhook_app(
         await updates.put(update)
         return PlainTextResponse("ok")
 
-    async def healthz(request: Request) -> Response:
-        parts = dict(await health())
-        ok = all(parts.values())
-        return JSONResponse(
-            {
-                "status": "ok" if ok else "unavailable",
-                **{name: "ok" if good else "failing" for name, good in parts.items()},
-            },
-            status_code=200 if ok else 503,
-        )
-
-    return Starlette(
-        routes=[
-            Route(path, receive_update, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
-        ]
-    )
+    routes = [Route(path, receive_update, methods=["POST"]), health_route(health)]
+    if scrape is not None:
+        routes.append(metrics_route(scrape))
+    return Starlette(routes=routes)
 
 
 def _parse_update(body: bytes, bot: Bot) -> Update | None:

@@ -38,6 +38,7 @@ from bot.domain import FieldError, check_password
 from bot.i18n import Translator, current_translator
 from bot.services import Services
 from bot.signup import Outcome, SignupService, Stage
+from bot.stats import STARTED, STARTED_KEY
 from bot.ui import (
     Button,
     CallbackData,
@@ -288,6 +289,9 @@ class SignupFlow:
             # Start, or Confirm on a summary whose form is no longer complete (a restart lost
             # the password): show the step that is due, which is not a stale tap.
             await answer_quietly(update.callback_query)
+            if data.action == "begin" and session.scratch(STARTED) is None:
+                await session.set_scratch(STARTED, session.now.isoformat())
+                await self.services.stats.signup_started()
             await self.engine.render(context.bot, session, edit=query.message)  # type: ignore[arg-type]
             return self._state(session)
         current = session.current()
@@ -408,6 +412,7 @@ class SignupFlow:
         store = self.services.store
         if outcome in (Outcome.DONE, Outcome.ACTIVE):
             email = str(session.fields["email"])
+            await self.services.stats.signup_completed(session.scratch(STARTED))
             self.services.vault.forget(FLOW, session.user.id)
             await session.delete()
             # Told first, marked after: a crash in between repeats the message (the job sends
@@ -488,6 +493,8 @@ class SignupFlow:
             password = vault.peek(FLOW, record.telegram_id)
             if result.outcome in (Outcome.DONE, Outcome.ACTIVE):
                 vault.forget(FLOW, record.telegram_id)
+                draft = await store.get_draft(record.telegram_id, FLOW)
+                await self.services.stats.signup_completed(draft and draft.fields.get(STARTED_KEY))
                 await store.delete_draft(record.telegram_id, FLOW)
                 text = t(f"submit.{result.outcome.value}", name=result.name)
             elif result.outcome == Outcome.EXPIRED:

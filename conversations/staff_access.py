@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 FLOW = "sf"
 STAFF_COMMANDS = ("invite", "pending", "signin", "signout")
-OWNER_COMMANDS = ("staff_link", "staff")
+OWNER_COMMANDS = ("staff_link", "staff", "stats")
 EVERYONE_COMMANDS = ("start", "language", "help", "privacy")
 LABEL_LIMIT = 32
 PRIVATE = filters.ChatType.PRIVATE

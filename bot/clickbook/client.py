@@ -21,6 +21,7 @@ import json
 import logging
 import random as random_module
 import secrets
+import time
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -75,6 +76,8 @@ USER_AGENT: Final = "clickbot-clickbook/1"
 T = TypeVar("T")
 
 SessionRenewedHook = Callable[[Session], Awaitable[None] | None]
+CallObserver = Callable[[str, float, BaseException | None], None]
+"""Told of every finished operation: its name, its seconds, and the error it raised."""
 
 DEFAULT_DEADLINE: Final = 20.0
 """Seconds one operation may take in all, retries and backoff included."""
@@ -158,6 +161,11 @@ class ClickBookClient:
         self._closed = False
         self._timezones: tuple[datetime, tuple[TimeZone, ...]] | None = None
         self._timezones_task: asyncio.Task[tuple[TimeZone, ...]] | None = None
+        self._observer: CallObserver | None = None
+
+    def observe(self, observer: CallObserver | None) -> None:
+        """Tell ``observer`` of every operation once it ends (metrics); it must not block."""
+        self._observer = observer
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
@@ -529,17 +537,26 @@ class ClickBookClient:
             return
         token = _UNDER_DEADLINE.set(True)
         scope = asyncio.timeout(self._deadline)
+        started = time.monotonic()
+        error: BaseException | None = None
         try:
             async with scope:
                 yield
-        except TimeoutError:
+        except TimeoutError as failure:
             if not scope.expired():
+                error = failure
                 raise
-            raise ClickBookTimeoutError(
+            error = ClickBookTimeoutError(
                 operation, f"no answer within the {self._deadline:g} s deadline"
-            ) from None
+            )
+            raise error from None
+        except BaseException as failure:
+            error = failure
+            raise
         finally:
             _UNDER_DEADLINE.reset(token)
+            if self._observer is not None:  # the outermost block: one report per operation
+                self._observer(str(operation), time.monotonic() - started, error)
 
     async def _soap(
         self,

@@ -210,6 +210,18 @@ _TERMS_CONSENT = """
 ALTER TABLE registrations ADD COLUMN terms_accepted_at TEXT;
 """
 
+_FUNNEL_EVENTS = """
+CREATE TABLE funnel_events (
+    kind    TEXT NOT NULL CHECK (kind IN ('signup_started', 'signup_completed',
+                 'signup_abandoned', 'invite_sent', 'invite_accepted', 'clickbook_error')),
+    day     TEXT NOT NULL,
+    step    TEXT,
+    seconds REAL
+);
+CREATE INDEX funnel_events_by_day ON funnel_events (day, kind);
+ALTER TABLE drafts ADD COLUMN abandonment_counted TEXT;
+"""
+
 _SCHEMA: tuple[tuple[str, str], ...] = (
     (_CUSTOMER_SIGNUP, "users, drafts, registrations, sign-up limit, PTB state"),
     (_STAFF_AND_INVITES, "staff, staff links and credentials, invites"),
@@ -220,6 +232,7 @@ _SCHEMA: tuple[tuple[str, str], ...] = (
     (_INVITE_INTENTS, "an invite is written before NewClientFile; one flag per notice"),
     (_SIGNIN_FAILURES_PER_ACCOUNT, "failed sign-ins also counted per ClickBook account"),
     (_TERMS_CONSENT, "a registration keeps when the customer agreed to the terms"),
+    (_FUNNEL_EVENTS, "anonymous events for the owner's numbers; drafts counted as abandoned"),
 )
 
 MIGRATIONS: tuple[str, ...] = tuple(script for script, _ in _SCHEMA)

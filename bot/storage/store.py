@@ -63,6 +63,8 @@ Method groups (each documented in its module):
 - framework state for the PTB adapter (``_app_state``): ``get_conversation_states``,
   ``set_conversation_state``, ``get_documents``, ``get_document``, ``put_document``,
   ``delete_document``;
+- the owner's numbers (``_stats``): ``record_event``, ``count_events``, ``event_durations``,
+  ``prune_events``, ``take_idle_drafts``, ``count_pending_registrations``;
 - housekeeping (here): ``prune_rate_limit_records``, ``prune_abandoned``, ``schema_version``;
   ``prune_drafts`` (drafts) and ``forget_cached`` (core).
 """
@@ -85,6 +87,7 @@ from bot.storage._invites import InviteQueries
 from bot.storage._privacy import PrivacyQueries
 from bot.storage._registrations import RegistrationQueries
 from bot.storage._staff import StaffQueries
+from bot.storage._stats import StatsQueries
 from bot.storage._users import UserQueries
 from bot.storage.backup import backup_database, free_backup_path
 from bot.storage.errors import StorageError
@@ -109,6 +112,7 @@ class Store(
     StaffQueries,
     InviteQueries,
     AppStateQueries,
+    StatsQueries,
 ):
     """The bot's persistent state; build with :meth:`open`, never directly."""
 

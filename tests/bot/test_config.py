@@ -215,3 +215,31 @@ def test_settings_are_frozen() -> None:
     settings = Settings.from_env({})
     with pytest.raises(ValueError, match="frozen"):
         settings.signups_per_day = 99  # type: ignore[misc]
+
+
+def test_the_status_server_and_log_format_settings() -> None:
+    default = Settings.from_env({})
+    chosen = Settings.from_env(
+        {
+            "CLICKBOT_STATUS_PORT": "9464",
+            "CLICKBOT_STATUS_HOST": "10.0.0.5",
+            "CLICKBOT_LOG_FORMAT": "json",
+        }
+    )
+
+    assert (default.status_port, default.status_host, default.log_format) == (
+        0,
+        "127.0.0.1",
+        "text",
+    )
+    assert (chosen.status_port, chosen.status_host, chosen.log_format) == (
+        9464,
+        "10.0.0.5",
+        "json",
+    )
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"CLICKBOT_STATUS_PORT": "70000", "CLICKBOT_LOG_FORMAT": "xml"})
+    assert [problem.split(":")[0] for problem in caught.value.problems] == [
+        "CLICKBOT_LOG_FORMAT",
+        "CLICKBOT_STATUS_PORT",
+    ]

@@ -16,10 +16,11 @@ from tests.support.chat import customer
 PASSWORD = "Very$ecret42"  # noqa: S105 - the test user's
 
 
-async def test_debug_logs_never_show_a_typed_password_or_the_token(
-    tmp_path: Path, settings: Settings, clock: ManualClock, caplog: pytest.LogCaptureFixture
+async def type_password_the_production_way(
+    tmp_path: Path, settings: Settings, clock: ManualClock
 ) -> None:
-    caplog.set_level(logging.DEBUG)
+    """Have a customer type ``PASSWORD`` and the bot read it by getUpdates and its update queue,
+    the road whose DEBUG logs carry every payload."""
     world = await World.create(
         tmp_path / "bot.db", settings=settings, clock=clock, sandbox_clock=clock
     )
@@ -44,6 +45,13 @@ async def test_debug_logs_never_show_a_typed_password_or_the_token(
         ann.assert_sees("terms.prompt")
     finally:
         await world.stop()
+
+
+async def test_debug_logs_never_show_a_typed_password_or_the_token(
+    tmp_path: Path, settings: Settings, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    await type_password_the_production_way(tmp_path, settings, clock)
 
     assert "getUpdates" in caplog.text, "PTB's debug log of Bot API calls was captured"
     assert "Processing update" in caplog.text, "PTB's debug log of the update queue was captured"

@@ -127,9 +127,8 @@ async def test_the_owner_menu_appears_at_first_contact(world: World, owner: Pers
 
     await owner.send("/help")
 
-    assert owner.menu() == ["invite", "pending", "signin", "signout", "staff_link", "staff"] + (
-        CUSTOMER_MENU
-    )
+    staff_menu = ["invite", "pending", "signin", "signout"]
+    assert owner.menu() == [*staff_menu, "staff_link", "staff", "stats", *CUSTOMER_MENU]
 
 
 async def test_a_link_made_by_someone_no_longer_owner_grants_nothing(

@@ -206,6 +206,7 @@ SHIPPED = (
     "5ef3fc45bf66e38271ead29badc7e178bd98dc70c1c40320d2fb6cd8a172283a",
     "482033891834d505eca1221d3603a52b164bdeab8a92ccddc33c90f6969ac033",
     "632d8dc27ef910b36d74ea47a78dfb5d1123a878cd575c31e7c6fff40cf041a4",
+    "e379cda5994b088b69320da99913c8b121aa24774b535dc3262d04555220c20c",
 )
 """SHA-256 of each shipped migration's SQL, in order. Append the hash of a new migration once
 it ships; never change one: databases out there ran the SQL as it was."""
