@@ -3,8 +3,10 @@
 ::
 
     /start ──▶ WELCOME ──Start──▶ FIRST_NAME ▶ LAST_NAME ▶ EMAIL ▶ PHONE ▶ COUNTRY
-                                   ▶ TIMEZONE ▶ PASSWORD ▶ TERMS ▶ SUMMARY ──Confirm──▶ END
+                                   ▶ TIMEZONE ▶ PASSWORD ▶ TERMS ▶ SUMMARY ──Confirm──▶ HOME
                  (Back, edit from the summary and resume re-derive the step from the draft)
+
+    registered customer ──/start or any message──▶ HOME (:mod:`conversations.home`)
 
 The conversation state only mirrors the step derived from the draft (see
 :mod:`conversations.form`), so a state lost in a crash loses nothing: any message from a user

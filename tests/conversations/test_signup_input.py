@@ -357,7 +357,7 @@ LONG_REFUSAL = {
     "country": ("country.no_match", {}),
     "timezone": ("timezone.no_match", {}),
     "password": error("password.too_long", max=128),
-    "terms": ("form.use_buttons", {}),
+    "terms": ("terms.use_button", {}),
     "summary": ("form.use_buttons", {}),
 }
 
