@@ -27,6 +27,13 @@ PREFIX = "CLICKBOT_"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_CLICKBOOK_AUTH_URL = "https://www.clickbook.net/auth/auth.nsf/LoginOK"
 DEFAULT_CLICKBOOK_LOGOUT_URL = "https://www.clickbook.net/names.nsf"
+DEFAULT_SIGN_IN_URL = "https://www.clickbook.net/"
+"""ClickBook's public site, whose front page is where customers sign in; the contract names no
+page of its own for signing in or resetting a password (only the API's ``LoginOK``)."""
+TELEGRAM_USERNAME = re.compile(r"@([A-Za-z][A-Za-z0-9_]{4,31})")
+"""An @username, as ``CLICKBOT_CONTACT`` may give one (Telegram's are 5 to 32 characters)."""
+MAX_BUSINESS_NAME = 64
+MAX_CONTACT = 200
 WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 """What Telegram accepts as a webhook ``secret_token``."""
 WEBHOOK_SECRET_MIN_LENGTH = 32
@@ -64,6 +71,17 @@ class Settings(BaseModel):
 
     business_timezone: str = "UTC"
     """The business's IANA zone, offered first in the time zone picker."""
+    business_name: str | None = Field(default=None, max_length=MAX_BUSINESS_NAME)
+    """What customers book with, named in the welcome and the home screen; the bot's own name
+    on Telegram when unset."""
+    booking_url: str | None = None
+    """Where customers book with the business; the home screen links it when set."""
+    contact: str | None = Field(default=None, max_length=MAX_CONTACT)
+    """How to reach the business: an @username or a URL (a button), or any text (shown)."""
+    sign_in_url: str = DEFAULT_SIGN_IN_URL
+    """The page where customers sign in to ClickBook."""
+    password_reset_url: str | None = None
+    """ClickBook's password-reset page; unset, customers are pointed to the sign-in page's."""
     terms_url: str = "https://www.clickbook.net/terms"
     privacy_url: str | None = None
     """The business's privacy notice, linked at /start and in /privacy (the built-in text
@@ -105,6 +123,15 @@ class Settings(BaseModel):
             raise ValueError(f"unknown IANA time zone {value!r}") from None
         return value
 
+    @field_validator("business_name", "contact")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if not value.strip() or any(char in value for char in "\r\n"):
+            raise ValueError("must be one line of text")
+        return value.strip()
+
     @field_validator("default_language")
     @classmethod
     def _shipped_language(cls, value: str) -> str:
@@ -145,6 +172,9 @@ class Settings(BaseModel):
         "terms_url",
         "privacy_url",
         "webhook_url",
+        "booking_url",
+        "sign_in_url",
+        "password_reset_url",
     )
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:

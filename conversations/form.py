@@ -89,7 +89,12 @@ class Redisplay:
     screen: Screen
 
 
-Outcome = Answer | Invalid | Redisplay
+@dataclass(frozen=True)
+class Awaiting:
+    """The input was taken, and the field waits for more (a second entry) on the same screen."""
+
+
+Outcome = Answer | Invalid | Redisplay | Awaiting
 
 
 class Field(ABC):
@@ -463,14 +468,31 @@ class FormEngine:
             return None
         return [Button(str(label), str(action)) for label, action in labels]
 
-    async def handle(self, update: Update, bot: ExtBot, session: FormSession) -> bool:  # type: ignore[type-arg]
-        """Process one update for this form; return True when the conversation ended."""
+    async def handle(
+        self,
+        update: Update,
+        bot: ExtBot,  # type: ignore[type-arg]
+        session: FormSession,
+        *,
+        in_place: Message | None = None,
+    ) -> bool:
+        """Process one update for this form; return True when the conversation ended.
+
+        ``in_place`` is the message showing the current screen, to be edited by the answer to
+        typed text: given when the flow deleted that text, so the screen is still the newest.
+        """
         try:
-            return await self._handle(update, bot, session)
+            return await self._handle(update, bot, session, in_place)
         finally:
             await session.flush()
 
-    async def _handle(self, update: Update, bot: ExtBot, session: FormSession) -> bool:  # type: ignore[type-arg]
+    async def _handle(
+        self,
+        update: Update,
+        bot: ExtBot,  # type: ignore[type-arg]
+        session: FormSession,
+        in_place: Message | None,
+    ) -> bool:
         query = update.callback_query
         message = update.effective_message
         if query is not None:
@@ -514,12 +536,12 @@ class FormEngine:
             buttons = (await self.screen_for(session)).labels()
         action = match_label(message.text, buttons)
         if action is not None:
-            return await self._act(bot, session, action, None)
+            return await self._act(bot, session, action, in_place)
         if current is None:
             await self.render(bot, session, notice=session.t("form.use_buttons"))
             return False
         outcome = await current.on_text(session, message.text)
-        return await self._apply(bot, session, current, outcome, None)
+        return await self._apply(bot, session, current, outcome, in_place)
 
     async def _act(
         self,
@@ -585,7 +607,9 @@ class FormEngine:
         edit: Message | None,
     ) -> bool:
         if isinstance(outcome, Invalid):
-            await self.render(bot, session, notice=outcome.message)
+            await self.render(bot, session, edit=edit, notice=outcome.message)
+            return False
+        if isinstance(outcome, Awaiting):
             return False
         if isinstance(outcome, Redisplay):
             await self.show(

@@ -3,8 +3,10 @@
 ::
 
     /start ──▶ WELCOME ──Start──▶ FIRST_NAME ▶ LAST_NAME ▶ EMAIL ▶ PHONE ▶ COUNTRY
-                                   ▶ TIMEZONE ▶ PASSWORD ▶ TERMS ▶ SUMMARY ──Confirm──▶ END
+                                   ▶ TIMEZONE ▶ PASSWORD ▶ TERMS ▶ SUMMARY ──Confirm──▶ HOME
                  (Back, edit from the summary and resume re-derive the step from the draft)
+
+    registered customer ──/start or any message──▶ HOME (:mod:`conversations.home`)
 
 The conversation state only mirrors the step derived from the draft (see
 :mod:`conversations.form`), so a state lost in a crash loses nothing: any message from a user
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from pydantic import SecretStr
+from babel.lists import format_list
 from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -34,7 +36,6 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.domain import FieldError, check_password
 from bot.i18n import Translator, current_translator
 from bot.services import Services
 from bot.signup import Outcome, SignupService, Stage
@@ -48,32 +49,31 @@ from bot.ui import (
     delete_quietly,
     show,
 )
-from conversations.fields import EmailField, NameField, PhoneField, error_message
+from conversations.fields import EmailField, NameField, PhoneField
 from conversations.form import (
     BEGIN,
     PARKED_KEY,
-    Answer,
-    Field,
     Form,
-    FormEngine,
     FormSession,
-    Invalid,
 )
-from conversations.form import (
-    Outcome as FieldOutcome,
+from conversations.home import business_name, home_screen
+from conversations.password import (
+    KEPT_MESSAGE,
+    PasswordField,
+    PasswordScreenEngine,
+    screen_to_edit,
 )
 from conversations.pickers import CountryField, TimeZoneField
 from conversations.privacy import start_line as privacy_line
 from conversations.progress import DelayedProgress
 from conversations.staff_access import NOT_OUR_COMMAND, unknown_command
+from conversations.terms import TermsField
 
 log = logging.getLogger(__name__)
 
 FLOW = "su"
 UNCERTAIN_EMAIL = "uncertain_email"
 """Scratch: the email of a submission whose answer never came (its stub may exist)."""
-KEPT_MESSAGE = "kept_message"
-"""Scratch: Telegram refused to delete the message read at the password step."""
 
 
 class Step(StrEnum):
@@ -88,75 +88,6 @@ class Step(StrEnum):
     PASSWORD = "password"  # noqa: S105 - a step name, not a secret
     TERMS = "terms"
     SUMMARY = "summary"
-
-
-class PasswordField(Field):
-    """The ClickBook password: read, deleted from the chat at once, kept in memory only."""
-
-    sensitive = True
-
-    def __init__(self, services: Services) -> None:
-        super().__init__(Step.PASSWORD)
-        self.services = services
-
-    def title(self, t: Translator) -> str:
-        return t.plain("field.password")
-
-    def is_answered(self, session: FormSession) -> bool:
-        return self.services.vault.get(FLOW, session.user.id) is not None
-
-    def display(self, session: FormSession) -> str:
-        return "••••••••"
-
-    async def prompt(self, session: FormSession) -> Screen:
-        t = session.t
-        text = t("password.prompt")
-        if session.fields.get(self.key) and not self.is_answered(session):
-            # Given before a restart emptied the vault: say why it is asked again.
-            text = t("password.again") + "\n\n" + text
-        return Screen(text)
-
-    async def on_text(self, session: FormSession, text: str) -> FieldOutcome:
-        t = session.t
-        # The message was deleted before this is called; say so only if it really was.
-        kept = bool(session.scratch(KEPT_MESSAGE))
-        warning = "\n\n" + t("password.not_deleted") if kept else ""
-        try:
-            password = check_password(text)
-        except FieldError as error:
-            return Invalid(error_message(t, error) + warning)
-        self.services.vault.put(FLOW, session.user.id, SecretStr(password))
-        notice = t("password.received") + warning if kept else t("password.saved")
-        return Answer(True, notice=notice)
-
-
-class TermsField(Field):
-    """Consent to ClickBook's terms; the time of consent is what is stored."""
-
-    def __init__(self, terms_url: str) -> None:
-        super().__init__(Step.TERMS)
-        self.terms_url = terms_url
-
-    def title(self, t: Translator) -> str:
-        return t.plain("field.terms")
-
-    def display(self, session: FormSession) -> str:
-        return session.t("terms.agreed", when=str(session.fields[self.key])[:16].replace("T", " "))
-
-    async def prompt(self, session: FormSession) -> Screen:
-        t = session.t
-        return Screen(
-            t("terms.prompt"),
-            rows=[
-                [Button(t.plain("terms.read"), url=self.terms_url)],
-                [Button(t.plain("terms.agree"), "agree")],
-            ],
-        )
-
-    async def on_action(self, session: FormSession, action: str) -> FieldOutcome | None:
-        if action == "agree":
-            return Answer(session.now.isoformat(timespec="seconds"))
-        return None
 
 
 @dataclass
@@ -174,6 +105,7 @@ class SignupFlow:
             daily_limit=settings.signups_per_day,
             first_retry=settings.registration_retry,
         )
+        self.password = PasswordField(Step.PASSWORD, self.services, FLOW)
         self.form = Form(
             flow=FLOW,
             fields=[
@@ -197,14 +129,18 @@ class SignupFlow:
                     zones=self.services.clickbook.get_timezones,
                     business_zone=settings.business_timezone,
                 ),
-                PasswordField(self.services),
-                TermsField(settings.terms_url),
+                self.password,
+                TermsField(
+                    Step.TERMS,
+                    terms_url=settings.terms_url,
+                    business_zone=settings.business_timezone,
+                ),
             ],
             summary_title="summary.title",
             confirm_label="summary.confirm",
             confirm_toast="submit.creating",
         )
-        self.engine = FormEngine(self.form, self._submit)
+        self.engine = PasswordScreenEngine(self.form, self._submit)
 
     async def _session(self, update: Update) -> FormSession:
         return await FormSession.load(
@@ -228,15 +164,9 @@ class SignupFlow:
         assert chat is not None
         registration = await self.services.store.get_registration(user.id)
         if registration is not None and registration.state in ("active", "processed"):
-            await show(
-                context.bot,
-                chat.id,
-                Screen(
-                    t("start.registered", name=registration.full_name, email=registration.email),
-                    remove_reply_keyboard=True,
-                ),
-                ScreenRenderer(FLOW, "0"),
-            )
+            headline = t("start.registered", name=registration.full_name, email=registration.email)
+            home = self._home(t, context.bot, headline)
+            await show(context.bot, chat.id, home, ScreenRenderer(FLOW, "0"))
             return ConversationHandler.END
         if registration is not None and registration.state == "stub_created":
             await context.bot.send_message(chat.id, t("start.pending"), parse_mode="HTML")
@@ -251,7 +181,11 @@ class SignupFlow:
             context.bot,
             session,
             Screen(
-                t("start.welcome", name=user.first_name)
+                t(
+                    "start.welcome",
+                    name=user.first_name,
+                    business=business_name(self.services.settings, context.bot),
+                )
                 + "\n\n"
                 + t("start.privacy")
                 + "\n"
@@ -296,14 +230,16 @@ class SignupFlow:
             return self._state(session)
         current = session.current()
         message = update.message
+        in_place = None
         if getattr(current, "sensitive", False) and message is not None and message.text:
             deleted = await delete_quietly(message)
             await session.set_scratch(KEPT_MESSAGE, None if deleted else True)
+            in_place = await screen_to_edit(session, message)
         elif message is not None and self._is_password(message):
             return await self._refuse_password(context, session, message)
-        ended = await self.engine.handle(update, context.bot, session)
+        ended = await self.engine.handle(update, context.bot, session, in_place=in_place)
         if ended and session.fields.get(PARKED_KEY):
-            self.services.vault.forget(FLOW, session.user.id)  # Cancel takes the password too
+            self.password.forget(session.user.id)  # Cancel takes the password too
         return ConversationHandler.END if ended else self._state(session)
 
     def _is_password(self, message: Message) -> bool:
@@ -365,7 +301,7 @@ class SignupFlow:
         if session.fields:
             # Parked like the Cancel button: old buttons go stale, and text is no answer.
             await self.engine.cancel(context.bot, session)
-            self.services.vault.forget(FLOW, session.user.id)
+            self.password.forget(session.user.id)
             return ConversationHandler.END
         t = current_translator.get()
         await show(
@@ -413,14 +349,14 @@ class SignupFlow:
         if outcome in (Outcome.DONE, Outcome.ACTIVE):
             email = str(session.fields["email"])
             await self.services.stats.signup_completed(session.scratch(STARTED))
-            self.services.vault.forget(FLOW, session.user.id)
+            self.password.forget(session.user.id)
             await session.delete()
             # Told first, marked after: a crash in between repeats the message (the job sends
             # it), where the other order would lose it.
             await show(
                 bot,
                 session.chat_id,
-                Screen(t(f"submit.{outcome.value}", name=result.name)),
+                self._home(t, bot, t(f"submit.{outcome.value}", name=result.name)),
                 ScreenRenderer(FLOW, "0"),
                 edit=progress_message,
             )
@@ -451,7 +387,7 @@ class SignupFlow:
             )
             await self._send_back(session, {"email": t(taken_key)})
             await self.engine.render(
-                bot, session, edit=progress_message, notice=t("submit.fix_fields")
+                bot, session, edit=progress_message, notice=self._fix_notice(t, ["email"])
             )
             return False
         if outcome == Outcome.FIELD_ERRORS and result.field_errors:
@@ -462,9 +398,8 @@ class SignupFlow:
                     for key, detail in result.field_errors.items()
                 },
             )
-            await self.engine.render(
-                bot, session, edit=progress_message, notice=t("submit.fix_fields")
-            )
+            notice = self._fix_notice(t, list(result.field_errors))
+            await self.engine.render(bot, session, edit=progress_message, notice=notice)
             return False
         if outcome == Outcome.FIELD_ERRORS:
             # Rejected without naming a field: keep every answer and show the summary again.
@@ -476,11 +411,24 @@ class SignupFlow:
         await self.engine.render(bot, session, edit=progress_message, notice=notice)
         return False
 
+    def _fix_notice(self, t: Translator, keys: list[str]) -> str:
+        """Say which answers ClickBook asked to correct, by their names on the summary."""
+        fields = [self.form.field(key) for key in keys]
+        titles = [field.title(t) for field in fields if field is not None]
+        if not titles:
+            return t("submit.fix_fields")
+        return t("submit.fix_named", fields=format_list(titles, locale=t.language))
+
+    def _home(self, t: Translator, bot: ExtBot[Any], headline: str) -> Screen:
+        """Return the home screen of a registered customer under ``headline``."""
+        settings = self.services.settings
+        return home_screen(t, settings, business=business_name(settings, bot), headline=headline)
+
     async def _send_back(self, session: FormSession, errors: dict[str, str]) -> None:
         """Forget the answers ClickBook refused and keep why, so the form asks for them again."""
         for key, message in errors.items():
             if key == Step.PASSWORD:
-                self.services.vault.forget(FLOW, session.user.id)
+                self.password.forget(session.user.id)
             await session.send_back(key, message)
 
     async def finish_pending(self, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -496,19 +444,20 @@ class SignupFlow:
                 draft = await store.get_draft(record.telegram_id, FLOW)
                 await self.services.stats.signup_completed(draft and draft.fields.get(STARTED_KEY))
                 await store.delete_draft(record.telegram_id, FLOW)
-                text = t(f"submit.{result.outcome.value}", name=result.name)
+                headline = t(f"submit.{result.outcome.value}", name=result.name)
+                screen = self._home(t, context.bot, headline)
             elif result.outcome == Outcome.EXPIRED:
-                text = t("submit.expired")
+                screen = Screen(t("submit.expired"))
             elif result.outcome == Outcome.EMAIL_TAKEN:
                 # Someone registered the address meanwhile: /start resumes at the email step.
                 await store.remove_draft_field(
                     record.telegram_id, FLOW, Step.EMAIL, self.services.clock()
                 )
-                text = t("submit.email_taken")
+                screen = Screen(t("submit.email_taken"))
             else:
                 continue
             try:
-                await context.bot.send_message(record.chat_id, text, parse_mode="HTML")
+                await show(context.bot, record.chat_id, screen, ScreenRenderer(FLOW, "0"))
             except TelegramError as error:
                 log.info(
                     "could not tell user %s about their registration: %s",

@@ -35,7 +35,7 @@ async def test_the_quick_bench_signs_every_customer_up_and_ends_with_the_result_
     result = RESULT.fullmatch(lines[-1])
     assert result is not None, lines[-1]
     assert result.group(1) == result.group(2) == "10", lines[-1]
-    assert "actions_per_signup=13.00 " in lines[-1]
+    assert "actions_per_signup=14.00 " in lines[-1]
     assert "signed up: 10/10, 0 twice" in lines
     by_step = lines.index(next(line for line in lines if "calls per sign-up, by step" in line))
     assert [line.split()[0] for line in lines[by_step + 1 : by_step + 3]] == ["/start", "tap"]

@@ -101,7 +101,7 @@ async def test_scripted_demo_signs_a_customer_up(tmp_path: Path) -> None:
     out = io.StringIO()
     script = [
         "/start", "[Start]", "[Ann]", "Lee", "ann@example.com", "[Yes]", ":contact",
-        "[Australia]", "[Sydney]", "[Yes]", "Secret123", "[agree]", "[Create]",
+        "[Australia]", "[Sydney]", "[Yes]", "Secret123", "Secret123", "[agree]", "[Create]",
         ":restart", "/start", ":as Bob Stone", "/start", "hello?", ":jobs", ":nonsense", ":quit",
     ]  # fmt: skip
 
@@ -113,7 +113,7 @@ async def test_scripted_demo_signs_a_customer_up(tmp_path: Path) -> None:
     text = out.getvalue()
     assert code == 0
     assert "You're registered as Ann Lee" in text
-    assert "You are already registered as Ann Lee" in text
+    assert "Welcome back! You are registered as Ann Lee" in text
     assert "now acting as Bob Stone" in text
     assert "unknown action ':nonsense'" in text
     assert '"email": "ann@example.com"' in text

@@ -2,7 +2,7 @@
 
 Two runs, each in :class:`bot.sandbox.world.World` (the real application between the Telegram
 emulator and the ClickBook sandbox, all in this process), each customer playing the whole
-sign-up (:func:`bot.bench.customers.signup_actions`, 13 actions ending in Confirm):
+sign-up (:func:`bot.bench.customers.signup_actions`, 14 actions ending in Confirm):
 
 - the *field* run (:mod:`bot.bench.field`): the production path (the application's update
   processor, the rate limiter on) behind networks that only add latency

@@ -28,7 +28,10 @@ class Action:
 
 
 def signup_actions(t: Translator, *, email: str, password: str) -> list[Action]:
-    """Return a customer's actions from ``/start`` to a created account, in English."""
+    """Return a customer's actions from ``/start`` to a created account, in English.
+
+    The password is typed twice, as the bot asks.
+    """
     return [
         Action("/start", "text", "/start"),
         Action("tap Start", "button", t.plain("start.begin")),
@@ -41,6 +44,7 @@ def signup_actions(t: Translator, *, email: str, password: str) -> list[Action]:
         Action("time zone", "button", ZONE_BUTTON),
         Action("time zone: yes", "button", t.plain("timezone.yes")),
         Action("password", "text", password),
+        Action("password again", "text", password),
         Action("terms: agree", "button", t.plain("terms.agree")),
         Action("Confirm", "button", t.plain("summary.confirm")),
     ]

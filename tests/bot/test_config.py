@@ -243,3 +243,28 @@ def test_the_status_server_and_log_format_settings() -> None:
         "CLICKBOT_LOG_FORMAT",
         "CLICKBOT_STATUS_PORT",
     ]
+
+
+def test_the_home_screen_settings_are_read_and_checked() -> None:
+    settings = Settings.from_env(
+        {
+            "CLICKBOT_BUSINESS_NAME": " Sunny Salon ",
+            "CLICKBOT_BOOKING_URL": "https://sunny.example.com/book",
+            "CLICKBOT_CONTACT": "@sunny_salon",
+            "CLICKBOT_PASSWORD_RESET_URL": "https://www.clickbook.net/reset",
+        }
+    )
+    assert settings.business_name == "Sunny Salon"
+    assert settings.booking_url == "https://sunny.example.com/book"
+    assert settings.contact == "@sunny_salon"
+    assert settings.sign_in_url == "https://www.clickbook.net/"
+    assert settings.password_reset_url == "https://www.clickbook.net/reset"
+
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env(
+            {"CLICKBOT_BOOKING_URL": "sunny.example.com", "CLICKBOT_BUSINESS_NAME": "x" * 65}
+        )
+    assert [problem.split(":")[0] for problem in caught.value.problems] == [
+        "CLICKBOT_BUSINESS_NAME",
+        "CLICKBOT_BOOKING_URL",
+    ]

@@ -33,6 +33,7 @@ async def type_password_the_production_way(
         # From here on the update takes production's road: getUpdates, then the update queue.
         world.emulator.deliver_to(None)
         await ann.send(PASSWORD)
+        await ann.send(PASSWORD)  # the second entry, to confirm it
         updates = await application.bot.get_updates(timeout=0)
         assert updates, "the password message was queued for getUpdates"
         await application.start()

@@ -215,7 +215,7 @@ async def drive_every_screen(world: World, language: str) -> Customer:
     ann.assert_sees("form.stale")
     await ann.send("/cancel")
     await ann.send("/start")
-    await ann.send(ann.password)  # Cancel took it out of memory: asked again
+    await ann.type_password()  # Cancel took it out of memory: asked again
     await ann.tap("summary.confirm")
     ann.assert_sees("submit.done", name=f"{LONG_FIRST_NAME} {LONG_LAST_NAME}")
     await ann.send("/start")

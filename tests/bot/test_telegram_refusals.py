@@ -33,4 +33,4 @@ async def test_a_refused_screen_gets_no_apology_and_the_next_message_continues(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert [r for r in caplog.records if r.name == "bot.app" and r.levelno == logging.WARNING]
     await ann.send("/start")
-    ann.assert_sees("start.welcome", name="Ann")
+    ann.assert_sees("start.welcome", business="ClickBook", name="Ann")

@@ -37,7 +37,7 @@ async def test_a_password_idle_for_30_minutes_is_asked_again_not_submitted(
 
     ann.assert_asks("password")
     assert (await world.clickbook_state())["stubs"] == []
-    await ann.send(ann.password)
+    await ann.type_password()
     await ann.tap("summary.confirm")
     ann.assert_sees("submit.done", name="Ann Lee")
 
@@ -96,4 +96,4 @@ async def test_the_job_prunes_old_drafts_old_rate_limit_records_and_the_caches(
 
     assert await world.store.get_draft(ann.actor.id, FLOW) is None
     await ann.send("/start")
-    ann.assert_sees("start.welcome", name="Ann")
+    ann.assert_sees("start.welcome", business="ClickBook", name="Ann")

@@ -48,8 +48,8 @@ async def test_a_quick_submission_goes_straight_to_its_result(world: World) -> N
         "submit.creating"
     )
     assert ann.actor.last.message_id == summary_id
-    edits = world.emulator.calls_to("editMessageText")[edits_before:]
-    assert [call.params["text"] for call in edits] == [ann.t("submit.done", name="Ann Lee")]
+    [edit] = world.emulator.calls_to("editMessageText")[edits_before:]
+    assert edit.params["text"].startswith(ann.t("submit.done", name="Ann Lee"))
     assert world.emulator.calls_to("sendChatAction") == []
 
 
@@ -69,7 +69,7 @@ async def test_a_slow_submission_shows_its_progress_in_place(world: World) -> No
         if str(call.params.get("message_id")) == str(summary_id)
     ]
     progress = edits[edits.index(ann.t("submit.creating")) :]
-    assert progress[-1] == ann.t("submit.done", name="Ann Lee")
+    assert progress[-1].startswith(ann.t("submit.done", name="Ann Lee"))
 
 
 @pytest.mark.parametrize("status", [400, 502], ids=["refused", "telegram-down"])
@@ -95,7 +95,7 @@ async def test_password_message_is_deleted_and_never_stored(
     await ann.start()
     await ann.fill_to("password")
 
-    await ann.send("Very$ecret42")
+    await ann.type_password()
 
     assert not [m for m in ann.actor.transcript if "Very$ecret42" in (m.text or "")]
     await ann.tap("terms.agree")

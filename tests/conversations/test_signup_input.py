@@ -291,7 +291,7 @@ async def test_markup_in_the_telegram_name_is_shown_as_text(world: World) -> Non
 
     await ann.send("/start")
 
-    ann.assert_sees("start.welcome", name="<b>Ann</b> & <Co>")
+    ann.assert_sees("start.welcome", business="ClickBook", name="<b>Ann</b> & <Co>")
     assert "<b>Ann</b> & <Co>" in ann.actor.last.text
     await ann.tap("start.begin")
     ann.assert_asks("first_name")
@@ -357,7 +357,7 @@ LONG_REFUSAL = {
     "country": ("country.no_match", {}),
     "timezone": ("timezone.no_match", {}),
     "password": error("password.too_long", max=128),
-    "terms": ("form.use_buttons", {}),
+    "terms": ("terms.use_button", {}),
     "summary": ("form.use_buttons", {}),
 }
 

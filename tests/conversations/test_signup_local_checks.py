@@ -14,7 +14,7 @@ async def test_a_stored_answer_the_bot_no_longer_takes_is_asked_again(world: Wor
 
     await ann.tap("summary.confirm")
 
-    ann.assert_sees("submit.fix_fields")
+    ann.assert_sees("submit.fix_named", fields="Email")
     ann.assert_asks("email")
     assert "email" not in await ann.draft_answers()
     assert (await world.clickbook_state())["stubs"] == []

@@ -22,7 +22,14 @@ from bot.domain.countries import all_countries, country_name
 from bot.i18n import LANGUAGES, Markup
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
-from conversations.form import LABELS_KEY, NONCE_KEY, PARKED_KEY, REPLY_KEYBOARD_KEY
+from conversations.form import (
+    LABELS_KEY,
+    NONCE_KEY,
+    PARKED_KEY,
+    REPLY_KEYBOARD_KEY,
+    SCRATCH_PREFIX,
+)
+from conversations.password import SCREEN as PASSWORD_SCREEN
 from tests.support.chat import FLOW, Customer, bot_problems, customer, replay_tap, visible
 
 STEPS = ("first_name", "last_name", "email", "phone", "country", "timezone", "password", "terms")
@@ -41,7 +48,13 @@ async def draft_state(world: World, ann: Customer) -> tuple[dict[str, Any], str 
     assert world.store is not None
     draft = await world.store.get_draft(ann.actor.id, FLOW)
     assert draft is not None
-    bookkeeping = (NONCE_KEY, LABELS_KEY, PARKED_KEY, REPLY_KEYBOARD_KEY)
+    bookkeeping = (
+        NONCE_KEY,
+        LABELS_KEY,
+        PARKED_KEY,
+        REPLY_KEYBOARD_KEY,
+        SCRATCH_PREFIX + PASSWORD_SCREEN,
+    )
     kept = {k: v for k, v in draft.fields.items() if k not in bookkeeping}
     return kept, draft.editing
 
@@ -58,7 +71,7 @@ def shown_answer(ann: Customer, step: str) -> str:
         "password": "••••••••",
     }
     if step == "terms":
-        return ann.t("terms.agreed", when="2026-03-02 09:30")
+        return ann.t("terms.agreed", when="Mar 2, 2026, 8:30\u202fPM")  # 09:30 UTC in Sydney
     return values[step]
 
 
@@ -86,6 +99,7 @@ async def give_new_answer(ann: Customer, world: World, clock: ManualClock, step:
         await ann.actor.tap("Perth")
         await ann.tap("timezone.yes")
     elif step == "password":
+        await ann.send(NEW_PASSWORD)
         await ann.send(NEW_PASSWORD)
     else:
         clock.advance(timedelta(minutes=20))  # a later consent, while the password is kept
@@ -210,7 +224,7 @@ NEW_SHOWN = {
     "country": "Country: New Zealand",
     "timezone": "Time zone: (GMT+08:00) Perth",
     "password": "Password: ••••••••",
-    "terms": "Terms: agreed on 2026-03-02 09:50 UTC",
+    "terms": "Terms: agreed on Mar 2, 2026, 8:50\u202fPM",  # 09:50 UTC in Sydney (UTC+11)
 }
 
 
@@ -236,6 +250,10 @@ async def test_edit_from_the_summary_changes_exactly_that_answer(
         changed = [line for line in ann.actor.last.text.splitlines() if line.startswith(title)]
         # A new password is acknowledged above the summary, since its message was deleted.
         acknowledged = {visible(ann.t("password.saved"))} if step == "password" else set()
+        if step == "timezone":
+            # The same moment of consent, now shown in the new zone (Perth, UTC+8).
+            consent = visible(ann.t("terms.agreed", when="Mar 2, 2026, 5:30\u202fPM"))
+            acknowledged.add(f"{ann.label('field.terms')}: {consent}")
         others = set(ann.actor.last.text.splitlines()) - set(changed) - acknowledged
         assert others <= set(summary_before.splitlines())
     else:
@@ -295,7 +313,7 @@ async def test_cancel_keeps_the_draft_and_start_resumes_at_the_same_step(
     ann.assert_asks(resumed)
 
     if step == "summary":
-        await ann.send(ann.password)
+        await ann.type_password()
     else:
         await ann.fill_to(start_at=step)
     await ann.tap("summary.confirm")
@@ -309,7 +327,7 @@ async def test_typing_at_the_welcome_shows_the_first_question_instead_of_answeri
 ) -> None:
     ann = customer(world)
     await ann.send("/start")
-    ann.assert_sees("start.welcome", name="Ann")
+    ann.assert_sees("start.welcome", business="ClickBook", name="Ann")
 
     await ann.send("Start")
 

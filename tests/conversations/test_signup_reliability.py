@@ -253,7 +253,7 @@ async def test_answer_clickbook_no_longer_takes_is_asked_again(world: World) -> 
 
     await ann.tap("summary.confirm")
 
-    ann.assert_sees("submit.fix_fields")
+    ann.assert_sees("submit.fix_named", fields="Time zone")
     ann.assert_sees("timezone.prompt")
     assert_no_stale_progress(ann)
     assert (await world.clickbook_state())["stubs"] == []
@@ -438,7 +438,7 @@ async def test_stub_expired_after_a_day_and_the_user_submits_again(
     ann.assert_sees("submit.expired")
     await ann.send("/start")
     ann.assert_asks("password")  # a day later the password has long left memory
-    await ann.send(ann.password)
+    await ann.type_password()
     ann.assert_sees("summary.title")
     await ann.tap("summary.confirm")
 
@@ -502,7 +502,7 @@ async def test_daily_cap_on_submissions(tmp_path: Path, clock: ManualClock) -> N
         clock.advance(timedelta(days=1, minutes=1))
         await ann.tap("summary.confirm")
         ann.assert_asks("password")  # a day later the password has long left memory
-        await ann.send(ann.password)
+        await ann.type_password()
         await ann.tap("summary.confirm")
 
         ann.assert_sees("submit.done", name="Ann Lee")
@@ -524,7 +524,7 @@ async def test_telegram_flood_limit_is_waited_out(
 
         await ann.send("/start")
 
-        ann.assert_sees("start.welcome", name="Ann")
+        ann.assert_sees("start.welcome", business="ClickBook", name="Ann")
         [refused] = [call for call in world.emulator.calls if call.status == 429]
         assert refused.method == "sendMessage"
         await ann.tap("start.begin")
@@ -649,7 +649,7 @@ async def test_unexpected_error_gets_the_localized_apology(
     assert len(ann.actor.bot_messages) == 1
     assert "unexpected error" in caplog.text
     await ann.send("/start")
-    ann.assert_sees("start.welcome", name="Ann")
+    ann.assert_sees("start.welcome", business="ClickBook", name="Ann")
 
 
 @pytest.mark.parametrize(

@@ -74,7 +74,7 @@ async def _confirm_zone_then_fill(ann: Customer) -> None:
 
 
 async def _type_password_again(ann: Customer) -> None:
-    await ann.send(ann.password)
+    await ann.type_password()
 
 
 async def _at_summary(ann: Customer) -> None:
@@ -148,7 +148,7 @@ async def test_restart_at_every_step_keeps_the_draft(
     }
     if resume == "/start" and stop.name in NOTHING_ANSWERED:
         await ann.send("/start")
-        ann.assert_sees("start.welcome", name="Ann")
+        ann.assert_sees("start.welcome", business="ClickBook", name="Ann")
         await ann.tap("start.begin")
     elif resume == "/start":
         await ann.send("/start")
@@ -186,7 +186,7 @@ async def test_old_confirm_button_after_a_restart_asks_for_the_password_again(
     ann.assert_sees("password.prompt")
     assert not ann.sees("form.stale")
     assert (await world.clickbook_state())["stubs"] == []
-    await ann.send(ann.password)
+    await ann.type_password()
     ann.assert_sees("summary.title")
     await ann.tap("summary.confirm")
     ann.assert_sees("submit.done", name="Ann Lee")

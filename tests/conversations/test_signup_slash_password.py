@@ -22,7 +22,7 @@ async def test_password_starting_with_a_slash_is_deleted_and_taken(
     if restart:
         await world.restart(crash=True)
 
-    await ann.send(PASSWORD)
+    await ann.type_password()
 
     assert not [m for m in ann.actor.transcript if PASSWORD in (m.text or "")]
     ann.assert_sees("terms.prompt")
@@ -51,7 +51,7 @@ async def test_a_password_asked_again_after_a_restart_may_start_with_a_slash(
     await ann.tap("summary.confirm")
     ann.assert_sees("password.again")
 
-    await ann.send(PASSWORD)
+    await ann.type_password()
 
     assert not [m for m in ann.actor.transcript if PASSWORD in (m.text or "")]
     ann.assert_sees("summary.title")

@@ -165,6 +165,6 @@ async def test_a_submission_without_a_stored_stub_id_is_given_up_once_the_stub_e
 
     clock.advance(timedelta(days=1))
     await ann.send("/start")
-    await ann.send(ann.password)  # asked again: it left memory long ago
+    await ann.type_password()  # asked again: it left memory long ago
     await ann.tap("summary.confirm")
     ann.assert_sees("submit.done", name="Ann Lee")

@@ -142,7 +142,12 @@ class Customer:
         await self.tap("timezone.yes")
 
     async def _password(self) -> None:
+        await self.type_password()
+
+    async def type_password(self, again: str | None = None) -> None:
+        """Type the password, then again to confirm it (``again``: a different second entry)."""
         await self.send(self.password)
+        await self.send(self.password if again is None else again)
 
     async def _terms(self) -> None:
         await self.tap("terms.agree")
