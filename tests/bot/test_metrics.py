@@ -19,9 +19,9 @@ from bot.status_server import scrape_of
 from tests.support.chat import customer
 from tests.support.timing import no_sleep
 
-SIGN_UP_ACTIONS = 13
+SIGN_UP_ACTIONS = 14
 """What ``Customer.sign_up`` does: /start, Start, 2 names, email and Yes, the contact, country,
-zone and Yes, password, terms, Confirm."""
+zone and Yes, the password twice, terms, Confirm."""
 
 
 @pytest.fixture
