@@ -62,6 +62,15 @@ PARKED_KEY = "_parked"
 """Set while the form is not on screen; holds the notice key to show when it comes back."""
 BEGIN = "begin"
 """The action of a welcome screen's Start button: show the step that is due."""
+NAVIGATION_WORDS = {
+    "back": "form.back",
+    "cancel": "form.cancel",
+    "skip": "form.skip",
+    "keep": "form.keep",
+    "next": "picker.next",
+    "previous": "picker.previous",
+}
+"""Buttons whose words, typed, are never an answer, shown on the screen or not."""
 
 
 @dataclass(frozen=True)
@@ -316,6 +325,16 @@ def match_label(text: str, buttons: Sequence[Button]) -> str | None:
     return matches[0] if len(set(matches)) == 1 else None
 
 
+def navigation_word(text: str, t: Translator) -> tuple[str, str] | None:
+    """Return the action and label of the navigation button whose words ``text`` is."""
+    wanted = normalise_label(text)
+    for action, key in NAVIGATION_WORDS.items():
+        label = t.plain(key)
+        if wanted and normalise_label(label) == wanted:
+            return action, label
+    return None
+
+
 class FormEngine:
     """Runs a :class:`Form` for Telegram updates."""
 
@@ -515,6 +534,9 @@ class FormEngine:
         action = match_label(message.text, buttons)
         if action is not None:
             return await self._act(bot, session, action, None)
+        word = navigation_word(message.text, session.t)
+        if word is not None:
+            return await self._navigate(bot, session, *word)
         if current is None:
             await self.render(bot, session, notice=session.t("form.use_buttons"))
             return False
@@ -564,6 +586,24 @@ class FormEngine:
             await self.render(bot, session, notice=session.t("form.stale"))
             return False
         return await self._apply(bot, session, current, outcome, edit)
+
+    async def _navigate(
+        self,
+        bot: ExtBot,  # type: ignore[type-arg]
+        session: FormSession,
+        action: str,
+        label: str,
+    ) -> bool:
+        """Act on a typed navigation word the screen shows no button for.
+
+        Cancel works everywhere; any other such word ("Back" at the first question, "Skip" on
+        a question that must be answered) is said to be unavailable, never taken as an answer.
+        """
+        if action == "cancel":
+            return await self._act(bot, session, action, None)
+        notice = session.t("form.word_unavailable", button=label)
+        await self.render(bot, session, notice=notice)
+        return False
 
     async def _back(self, session: FormSession, current: Field | None) -> None:
         if current is None:
