@@ -180,14 +180,16 @@ class SignupFlow:
                     profile_attribute="first_name",
                     title_key="field.first_name",
                     prompt_key="name.first_prompt",
+                    reply_buttons=True,
                 ),
                 NameField(
                     Step.LAST_NAME,
                     profile_attribute="last_name",
                     title_key="field.last_name",
                     prompt_key="name.last_prompt",
+                    reply_buttons=True,
                 ),
-                EmailField(Step.EMAIL),
+                EmailField(Step.EMAIL, reply_buttons=True),
                 PhoneField(Step.PHONE, default_region=self.services.home_region),
                 CountryField(Step.COUNTRY),
                 TimeZoneField(
@@ -290,6 +292,7 @@ class SignupFlow:
         if getattr(current, "sensitive", False) and message is not None and message.text:
             deleted = await delete_quietly(message)
             await session.set_scratch(KEPT_MESSAGE, None if deleted else True)
+            session.input_removed = deleted
         elif message is not None and self._is_password(message):
             return await self._refuse_password(context, session, message)
         ended = await self.engine.handle(update, context.bot, session)
@@ -312,6 +315,7 @@ class SignupFlow:
         """Delete the password typed at a step that does not ask for it, and ask again."""
         t = session.t
         if await delete_quietly(message):
+            session.input_removed = True
             notice = t("password.elsewhere_deleted")
         else:
             notice = t("password.elsewhere") + "\n\n" + t("password.not_deleted")

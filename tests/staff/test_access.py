@@ -41,7 +41,7 @@ async def test_a_customer_inside_the_sign_up_gets_the_same_answer(
 ) -> None:
     cathy = person(world, "Cathy", "Customer")
     await cathy.send("/start")
-    await cathy.tap("start.begin")
+    await cathy.actor.use(cathy.label("start.begin"))
 
     await cathy.send("/invite")
 
