@@ -257,6 +257,28 @@ class SignupFlow:
         )
         return Step.FIRST_NAME
 
+    async def reshow(
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        picker: Message | None,
+        notice: str,
+    ) -> bool:
+        """Show the step due again, in the language just chosen on ``picker``, under ``notice``.
+
+        ``False`` when no sign-up is on screen (none started, cancelled, or submitted).
+        """
+        user = update.effective_user
+        assert user is not None
+        registration = await self.services.store.get_registration(user.id)
+        if registration is not None and registration.state not in ("failed", "submitting"):
+            return False
+        session = await self._session(update)
+        if not session.fields or PARKED_KEY in session.fields:
+            return False
+        await self.engine.render(context.bot, session, edit=picker, notice=notice)
+        return True
+
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Step | int:
         """Route any input of a user inside the sign-up to the form engine."""
         user = update.effective_user

@@ -17,7 +17,7 @@ from tests.staff.people import Person, person
 from tests.support.timing import no_sleep
 
 STAFF_COMMANDS = ["/invite", "/pending", "/signin", "/signout", "/staff_link", "/staff"]
-CUSTOMER_MENU = ["start", "language", "help"]
+CUSTOMER_MENU = ["start", "cancel", "language", "help"]
 
 
 async def test_a_customer_sees_and_uses_no_staff_command(world: World, owner: Person) -> None:
