@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -44,11 +44,12 @@ from bot.services import Services
 from bot.staff_services import build_staff_services
 from bot.storage.persistence import SQLitePersistence
 from bot.updates import PerUserUpdateProcessor
-from conversations.common import CommonCommands
+from conversations.common import CommonCommands, customer_menu
 from conversations.privacy import PrivacyCommand
 from conversations.private_only import private_only_handler
 from conversations.signup import SignupFlow
 from conversations.staff import StaffFeature
+from conversations.staff_access import menu_for
 from conversations.stats import OwnerStats
 
 log = logging.getLogger(__name__)
@@ -56,8 +57,6 @@ log = logging.getLogger(__name__)
 REGISTRATION_JOB_INTERVAL = timedelta(seconds=30)
 TELEGRAM_RETRIES = 3
 """How often the rate limiter retries a call Telegram refused with 429 before giving up."""
-
-CUSTOMER_COMMANDS = ("start", "language", "help", "privacy")
 
 
 def build_application(
@@ -113,7 +112,13 @@ def build_application(
         application.add_handler(handler)
     for handler in PrivacyCommand(services).handlers():
         application.add_handler(handler)
-    for handler in CommonCommands(services, more_help=staff.help_section).handlers():
+    common = CommonCommands(
+        services,
+        more_help=staff.help_section,
+        menu_of=_menu_of(staff),
+        forms=[signup.reshow],
+    )
+    for handler in common.handlers():
         application.add_handler(handler)
     application.add_handler(staff.unknown_command_handler())
     application.add_error_handler(_error_handler)
@@ -155,6 +160,15 @@ def _language_for(services: Services) -> Any:
     return set_language
 
 
+def _menu_of(staff: StaffFeature) -> Any:
+    async def menu_of(update: Update, t: Translator) -> list[BotCommand]:
+        """Return the user's command menu: the staff one for staff, else the customers'."""
+        role = await staff.gate.role(update)
+        return menu_for(role, t) if role.is_staff else customer_menu(t)
+
+    return menu_of
+
+
 def _catching_up_notice(services: Services) -> Callable[[Update], Awaitable[object]]:
     async def tell_catching_up(update: Update) -> None:
         """Say, in the user's language, that what they send now is not read."""
@@ -168,19 +182,27 @@ def _catching_up_notice(services: Services) -> Callable[[Update], Awaitable[obje
 
 
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Set the command menus (customers' in every language, staff per chat); never fatal."""
+    """Set the bot's profile (customers' menu and descriptions per language, staff menus per
+    chat); never fatal. The default language's texts are also set for every other language."""
     services: Services = application.bot_data["services"]
+    bot = application.bot
     for language in LANGUAGES:
         t = services.catalogs.translator(language)
-        commands = [BotCommand(name, t.plain(f"command.{name}")) for name in CUSTOMER_COMMANDS]
+        codes: list[str | None] = [language]
+        if language == services.settings.default_language:
+            codes.append(None)
         try:
-            await application.bot.set_my_commands(
-                commands, scope=BotCommandScopeDefault(), language_code=language
-            )
-            if language == services.settings.default_language:
-                await application.bot.set_my_commands(commands, scope=BotCommandScopeDefault())
+            for code in codes:
+                # Private chats only: the bot answers nowhere else.
+                await bot.set_my_commands(
+                    customer_menu(t), scope=BotCommandScopeAllPrivateChats(), language_code=code
+                )
+                await bot.set_my_description(t.plain("bot.description"), language_code=code)
+                await bot.set_my_short_description(
+                    t.plain("bot.short_description"), language_code=code
+                )
         except TelegramError as error:
-            log.warning("could not set the %s command menu: %s", language, error)
+            log.warning("could not set the %s command menu and descriptions: %s", language, error)
     staff: StaffFeature = application.bot_data["staff"]
     await staff.post_init(application.bot)
 

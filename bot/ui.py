@@ -163,34 +163,43 @@ async def show(
     screen: Screen,
     renderer: ScreenRenderer,
     *,
-    edit: Message | None = None,
+    edit: Message | int | None = None,
+    retire: int | None = None,
 ) -> Message | None:
     """Show ``screen``: edit ``edit`` in place when possible, else send a new message.
 
-    When a new message replaces ``edit`` (a reply keyboard cannot be edited in), the old
-    message's buttons are taken away, so nobody taps an outdated keyboard.
+    ``edit`` is the message (or the id of a message with inline buttons) the screen replaces.
+    When a new message replaces it (a reply keyboard cannot be edited in), the old message's
+    buttons are taken away, so nobody taps an outdated keyboard; so are those of ``retire``,
+    an older screen with inline buttons the screen no longer shows on (typed text came after
+    it, or ``edit`` is another message).
 
     Returns the message now showing the screen, or ``None`` when the user blocked the bot.
     """
     markup = renderer.inline_markup(screen)
-    can_edit = edit is not None and not screen.reply_keyboard and not screen.new_message
-    if can_edit and edit is not None:
+    edit_id = edit if isinstance(edit, int) else edit.message_id if edit else None
+    can_edit = edit_id is not None and not screen.reply_keyboard and not screen.new_message
+    if can_edit and edit_id is not None:
         try:
             result = await bot.edit_message_text(
                 screen.text,
                 chat_id=chat_id,
-                message_id=edit.message_id,
+                message_id=edit_id,
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
             )
         except BadRequest as error:
             if is_not_modified(error):
-                return edit
-            log.info("could not edit message %s, sending a new one: %s", edit.message_id, error)
+                return edit if isinstance(edit, Message) else None
+            log.info("could not edit message %s, sending a new one: %s", edit_id, error)
         except Forbidden:
             return None
         else:
-            return result if isinstance(result, Message) else edit
+            if retire is not None and retire != edit_id:
+                await _take_buttons_away(bot, chat_id, retire)
+            if isinstance(result, Message):
+                return result
+            return edit if isinstance(edit, Message) else None
     reply_markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = markup
     if screen.reply_keyboard:
         reply_markup = ReplyKeyboardMarkup(
@@ -208,8 +217,10 @@ async def show(
     except Forbidden:
         log.info("chat %s blocked the bot; screen not shown", chat_id)
         return None
-    if edit is not None and edit.reply_markup is not None:
-        await _take_buttons_away(bot, chat_id, edit.message_id)
+    if edit_id is not None and (not isinstance(edit, Message) or edit.reply_markup is not None):
+        await _take_buttons_away(bot, chat_id, edit_id)
+    if retire is not None and retire != edit_id:
+        await _take_buttons_away(bot, chat_id, retire)
     return sent
 
 

@@ -33,9 +33,15 @@ class NameField(Field):
     """A first or last name; the Telegram profile's name is offered as a one-tap answer."""
 
     def __init__(
-        self, key: str, *, profile_attribute: str, title_key: str, prompt_key: str
+        self,
+        key: str,
+        *,
+        profile_attribute: str,
+        title_key: str,
+        prompt_key: str,
+        reply_buttons: bool = False,
     ) -> None:
-        super().__init__(key)
+        super().__init__(key, reply_buttons=reply_buttons)
         self.profile_attribute = profile_attribute
         self.title_key = title_key
         self.prompt_key = prompt_key
@@ -77,9 +83,14 @@ class EmailField(Field):
     """An email address, read back for a check; typos of common domains are pointed out."""
 
     def __init__(
-        self, key: str = "email", *, optional: bool = False, prompt_key: str = "email.prompt"
+        self,
+        key: str = "email",
+        *,
+        optional: bool = False,
+        prompt_key: str = "email.prompt",
+        reply_buttons: bool = False,
     ) -> None:
-        super().__init__(key, optional=optional)
+        super().__init__(key, optional=optional, reply_buttons=reply_buttons)
         self.prompt_key = prompt_key
 
     def title(self, t: Translator) -> str:

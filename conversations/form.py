@@ -18,9 +18,17 @@ button label counting as a tap.
 What the engine keeps in the draft besides the answers (keys starting with ``_``): the nonce of
 the screen shown, that screen's button labels (so typed text is matched against what the user
 actually sees, search results and pages included), whether a reply keyboard is up (so it is
-taken down when the next screen needs inline buttons), and whether the form is *parked*: not
-on screen after Cancel or the welcome, so the next message shows the step that is due instead
-of being taken as an answer to a question the user is not looking at.
+taken down when the next screen needs inline buttons), the message whose inline buttons are
+live (so a screen sent below it takes them away: only the newest screen has buttons), and
+whether the form is *parked*: not on screen after Cancel or the welcome, so the next message
+shows the step that is due instead of being taken as an answer to a question the user is not
+looking at.
+
+Screens follow the user's last action at the lowest cost in Bot API calls: a tap edits its
+message in place; typed text is answered below it, and a question that waits for typed text
+(a field with ``reply_buttons``, the welcome) then carries its buttons on a reply keyboard,
+which the next screen replaces for free; a deleted message (a password) lets the screen above
+it be edited in place again.
 """
 
 from __future__ import annotations
@@ -60,8 +68,21 @@ REPLY_KEYBOARD_KEY = "_reply_keyboard"
 """Set while the screen shown last came with a reply keyboard."""
 PARKED_KEY = "_parked"
 """Set while the form is not on screen; holds the notice key to show when it comes back."""
+SCREEN_KEY = "_screen"
+"""The id of the form's message whose inline buttons are live, if any: a screen sent as a new
+message takes them away, so only the newest screen ever has buttons."""
 BEGIN = "begin"
 """The action of a welcome screen's Start button: show the step that is due."""
+NAVIGATION_WORDS = {
+    BEGIN: "start.begin",
+    "back": "form.back",
+    "cancel": "form.cancel",
+    "skip": "form.skip",
+    "keep": "form.keep",
+    "next": "picker.next",
+    "previous": "picker.previous",
+}
+"""Buttons whose words, typed, are never an answer, shown on the screen or not."""
 
 
 @dataclass(frozen=True)
@@ -103,10 +124,15 @@ class Field(ABC):
     key: str
     """The draft key the answer is stored under."""
     optional: bool = False
+    reply_buttons: bool = False
+    """The answer is typed: sent as a new message, the question carries its buttons on a reply
+    keyboard, which the next screen replaces at no cost, where inline buttons would need one
+    more Bot API call to be taken away once the answer arrives below them."""
 
-    def __init__(self, key: str, *, optional: bool = False) -> None:
+    def __init__(self, key: str, *, optional: bool = False, reply_buttons: bool = False) -> None:
         self.key = key
         self.optional = optional
+        self.reply_buttons = reply_buttons
 
     def is_answered(self, session: FormSession) -> bool:
         """Tell whether the draft already holds an answer (a skipped optional field counts)."""
@@ -157,6 +183,9 @@ class FormSession:
     services: Any
     """The flow's own services (ClickBook client, settings, vault...)."""
     form: Form
+    input_removed: bool = False
+    """The user's message was deleted (a password): the screen above it is the newest message
+    again and can be edited in place."""
     _changed: dict[str, Any] = field(default_factory=dict, repr=False)
     _removed: set[str] = field(default_factory=set, repr=False)
     _editing_changed: bool = field(default=False, repr=False)
@@ -321,6 +350,29 @@ def match_label(text: str, buttons: Sequence[Button]) -> str | None:
     return matches[0] if len(set(matches)) == 1 else None
 
 
+def on_reply_keyboard(screen: Screen) -> Screen:
+    """Move a screen's inline action buttons onto a reply keyboard (not if it has a link)."""
+    buttons = [button for row in screen.rows for button in row]
+    if screen.reply_keyboard or not buttons or any(button.url for button in buttons):
+        return screen
+    return replace(
+        screen,
+        rows=(),
+        reply_keyboard=[[KeyboardButton(button.label) for button in row] for row in screen.rows],
+        text_actions=[*screen.text_actions, *buttons],
+    )
+
+
+def navigation_word(text: str, t: Translator) -> tuple[str, str] | None:
+    """Return the action and label of the navigation button whose words ``text`` is."""
+    wanted = normalise_label(text)
+    for action, key in NAVIGATION_WORDS.items():
+        label = t.plain(key)
+        if wanted and normalise_label(label) == wanted:
+            return action, label
+    return None
+
+
 class FormEngine:
     """Runs a :class:`Form` for Telegram updates."""
 
@@ -411,8 +463,27 @@ class FormEngine:
         screen: Screen,
         *,
         edit: Message | None = None,
+        typed: bool | None = None,
     ) -> Message | None:
-        """Show any screen of this form with a fresh nonce, remembering its button labels."""
+        """Show any screen of this form with a fresh nonce, remembering its button labels.
+
+        A screen that waits for typed text (``typed``; by default, a question whose field has
+        ``reply_buttons``) and is sent as a new message gets its buttons on a reply keyboard.
+        Typed text that follows a deleted message edits the screen above it in place.
+        """
+        target: Message | int | None = edit
+        on_screen = session.fields.get(SCREEN_KEY)
+        if target is None and session.input_removed and isinstance(on_screen, int):
+            target = on_screen
+        if typed is None:
+            current = session.current()
+            typed = current is not None and current.reply_buttons
+        if typed and (
+            target is None or screen.new_message or REPLY_KEYBOARD_KEY in session.fields
+        ):
+            # With a reply keyboard up, a new one replaces it where an edit would need it taken
+            # down first (two calls).
+            screen = on_reply_keyboard(screen)
         nonce = await session.next_nonce()
         keyboard_up = REPLY_KEYBOARD_KEY in session.fields and not screen.reply_keyboard
         if screen.reply_keyboard:
@@ -428,9 +499,29 @@ class FormEngine:
         await session.flush()
         if keyboard_up and (screen.rows or not screen.remove_reply_keyboard):
             await remove_reply_keyboard(bot, session.chat_id)
-        return await show(
-            bot, session.chat_id, screen, ScreenRenderer(self.form.flow, nonce), edit=edit
+        renderer = ScreenRenderer(self.form.flow, nonce)
+        shown = await show(
+            bot,
+            session.chat_id,
+            screen,
+            renderer,
+            edit=target,
+            retire=on_screen if isinstance(on_screen, int) else None,
         )
+        await self._remember_screen(session, shown, renderer.inline_markup(screen) is not None)
+        return shown
+
+    async def _remember_screen(
+        self, session: FormSession, shown: Message | None, has_buttons: bool
+    ) -> None:
+        """Keep the id of the message whose inline buttons are live (written at once)."""
+        if shown is None:
+            return  # blocked, or an unchanged edit: what the draft says still holds
+        if has_buttons:
+            await session.save(SCREEN_KEY, shown.message_id)
+        else:
+            await session.forget(SCREEN_KEY)
+        await session.flush()
 
     async def show_intro(
         self,
@@ -444,7 +535,7 @@ class FormEngine:
         that is due rather than being taken as its answer.
         """
         await session.save(PARKED_KEY, "")
-        return await self.show(bot, session, screen)
+        return await self.show(bot, session, screen, typed=True)
 
     async def cancel(
         self,
@@ -468,31 +559,14 @@ class FormEngine:
             return None
         return [Button(str(label), str(action)) for label, action in labels]
 
-    async def handle(
-        self,
-        update: Update,
-        bot: ExtBot,  # type: ignore[type-arg]
-        session: FormSession,
-        *,
-        in_place: Message | None = None,
-    ) -> bool:
-        """Process one update for this form; return True when the conversation ended.
-
-        ``in_place`` is the message showing the current screen, to be edited by the answer to
-        typed text: given when the flow deleted that text, so the screen is still the newest.
-        """
+    async def handle(self, update: Update, bot: ExtBot, session: FormSession) -> bool:  # type: ignore[type-arg]
+        """Process one update for this form; return True when the conversation ended."""
         try:
-            return await self._handle(update, bot, session, in_place)
+            return await self._handle(update, bot, session)
         finally:
             await session.flush()
 
-    async def _handle(
-        self,
-        update: Update,
-        bot: ExtBot,  # type: ignore[type-arg]
-        session: FormSession,
-        in_place: Message | None,
-    ) -> bool:
+    async def _handle(self, update: Update, bot: ExtBot, session: FormSession) -> bool:  # type: ignore[type-arg]
         query = update.callback_query
         message = update.effective_message
         if query is not None:
@@ -536,12 +610,15 @@ class FormEngine:
             buttons = (await self.screen_for(session)).labels()
         action = match_label(message.text, buttons)
         if action is not None:
-            return await self._act(bot, session, action, in_place)
+            return await self._act(bot, session, action, None)
+        word = navigation_word(message.text, session.t)
+        if word is not None:
+            return await self._navigate(bot, session, *word)
         if current is None:
             await self.render(bot, session, notice=session.t("form.use_buttons"))
             return False
         outcome = await current.on_text(session, message.text)
-        return await self._apply(bot, session, current, outcome, in_place)
+        return await self._apply(bot, session, current, outcome, None)
 
     async def _act(
         self,
@@ -587,6 +664,25 @@ class FormEngine:
             return False
         return await self._apply(bot, session, current, outcome, edit)
 
+    async def _navigate(
+        self,
+        bot: ExtBot,  # type: ignore[type-arg]
+        session: FormSession,
+        action: str,
+        label: str,
+    ) -> bool:
+        """Act on a typed navigation word the screen shows no button for.
+
+        Cancel works everywhere, and Start (pressed twice on the welcome) shows the step that
+        is due; any other such word ("Back" at the first question, "Skip" on
+        a question that must be answered) is said to be unavailable, never taken as an answer.
+        """
+        if action in ("cancel", BEGIN):
+            return await self._act(bot, session, action, None)
+        notice = session.t("form.word_unavailable", button=label)
+        await self.render(bot, session, notice=notice)
+        return False
+
     async def _back(self, session: FormSession, current: Field | None) -> None:
         if current is None:
             await session.set_editing(self.form.fields[-1].key)
@@ -630,5 +726,6 @@ class FormEngine:
             )
             await session.forget(REPLY_KEYBOARD_KEY)
             edit = None
+            session.input_removed = False  # the note is below the screen now
         await self.render(bot, session, edit=edit, notice=outcome.notice)
         return False

@@ -19,11 +19,7 @@ dropped (a restart, 30 minutes idle) is not mistaken for a first one.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import SecretStr
-from telegram import Chat, InlineKeyboardMarkup, Message
-from telegram.ext import ExtBot
 
 from bot.domain import FieldError, check_password
 from bot.i18n import Translator
@@ -34,7 +30,6 @@ from conversations.form import (
     Answer,
     Awaiting,
     Field,
-    FormEngine,
     FormSession,
     Invalid,
     Outcome,
@@ -45,8 +40,6 @@ KEPT_MESSAGE = "kept_message"
 """Scratch: Telegram refused to delete the message read at the password step."""
 FIRST_TAKEN = "password_first"
 """Scratch: a first entry was taken (the entry itself is in the vault, never in the draft)."""
-SCREEN = "password_screen"
-"""Scratch: ``[id of the message showing the password question, id of the newest message]``."""
 
 
 class PasswordField(Field):
@@ -119,57 +112,3 @@ class PasswordField(Field):
     async def leave(self, session: FormSession) -> None:
         self.services.vault.forget(self.first_flow, session.user.id)
         await session.set_scratch(FIRST_TAKEN, None)
-
-
-class PasswordScreenEngine(FormEngine):
-    """A form engine that remembers which message shows the password question.
-
-    The flow then answers a password entry by editing that message (see
-    :func:`screen_to_edit`) rather than sending a new one below it.
-    """
-
-    async def show(
-        self,
-        bot: ExtBot[Any],
-        session: FormSession,
-        screen: Screen,
-        *,
-        edit: Message | None = None,
-    ) -> Message | None:
-        """Show ``screen`` (see :meth:`FormEngine.show`); note its message at the password step."""
-        shown = await super().show(bot, session, screen, edit=edit)
-        asked = getattr(session.current(), "sensitive", False) and shown is not None
-        known = session.scratch(SCREEN)
-        if not asked or shown is None:
-            await session.set_scratch(SCREEN, None)
-        elif not (isinstance(known, list) and known[:1] == [shown.message_id]):
-            # Edited in place, the screen keeps its id and the entries deleted below it count.
-            await session.set_scratch(SCREEN, [shown.message_id, shown.message_id])
-        await session.flush()
-        return shown
-
-
-async def screen_to_edit(session: FormSession, entry: Message) -> Message | None:
-    """Return the password question's message if ``entry`` came right below it, else None.
-
-    In a private chat both sides' messages share one sequence of ids, so an entry whose id
-    follows the question's (or the previous deleted entry's) proves that nothing was posted
-    in between: an edit of the question is then seen exactly where a new message would be.
-    """
-    known = session.scratch(SCREEN)
-    if not (isinstance(known, list) and len(known) == 2):
-        return None
-    screen_id, newest = (int(value) for value in known)
-    if entry.message_id != newest + 1:
-        # Something was posted below the question: later entries must not edit it either.
-        await session.set_scratch(SCREEN, None)
-        return None
-    await session.set_scratch(SCREEN, [screen_id, entry.message_id])
-    # Only the id is used, and the buttons: a failed edit falls back to a new message and
-    # takes the question's navigation buttons away.
-    return Message(
-        message_id=screen_id,
-        date=entry.date,
-        chat=Chat(session.chat_id, Chat.PRIVATE),
-        reply_markup=InlineKeyboardMarkup(()),
-    )

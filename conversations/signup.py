@@ -50,19 +50,9 @@ from bot.ui import (
     show,
 )
 from conversations.fields import EmailField, NameField, PhoneField
-from conversations.form import (
-    BEGIN,
-    PARKED_KEY,
-    Form,
-    FormSession,
-)
+from conversations.form import BEGIN, PARKED_KEY, Form, FormEngine, FormSession
 from conversations.home import business_name, home_screen
-from conversations.password import (
-    KEPT_MESSAGE,
-    PasswordField,
-    PasswordScreenEngine,
-    screen_to_edit,
-)
+from conversations.password import KEPT_MESSAGE, PasswordField
 from conversations.pickers import CountryField, TimeZoneField
 from conversations.privacy import start_line as privacy_line
 from conversations.progress import DelayedProgress
@@ -114,14 +104,16 @@ class SignupFlow:
                     profile_attribute="first_name",
                     title_key="field.first_name",
                     prompt_key="name.first_prompt",
+                    reply_buttons=True,
                 ),
                 NameField(
                     Step.LAST_NAME,
                     profile_attribute="last_name",
                     title_key="field.last_name",
                     prompt_key="name.last_prompt",
+                    reply_buttons=True,
                 ),
-                EmailField(Step.EMAIL),
+                EmailField(Step.EMAIL, reply_buttons=True),
                 PhoneField(Step.PHONE, default_region=self.services.home_region),
                 CountryField(Step.COUNTRY),
                 TimeZoneField(
@@ -140,7 +132,7 @@ class SignupFlow:
             confirm_label="summary.confirm",
             confirm_toast="submit.creating",
         )
-        self.engine = PasswordScreenEngine(self.form, self._submit)
+        self.engine = FormEngine(self.form, self._submit)
 
     async def _session(self, update: Update) -> FormSession:
         return await FormSession.load(
@@ -195,6 +187,28 @@ class SignupFlow:
         )
         return Step.FIRST_NAME
 
+    async def reshow(
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        picker: Message | None,
+        notice: str,
+    ) -> bool:
+        """Show the step due again, in the language just chosen on ``picker``, under ``notice``.
+
+        ``False`` when no sign-up is on screen (none started, cancelled, or submitted).
+        """
+        user = update.effective_user
+        assert user is not None
+        registration = await self.services.store.get_registration(user.id)
+        if registration is not None and registration.state not in ("failed", "submitting"):
+            return False
+        session = await self._session(update)
+        if not session.fields or PARKED_KEY in session.fields:
+            return False
+        await self.engine.render(context.bot, session, edit=picker, notice=notice)
+        return True
+
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Step | int:
         """Route any input of a user inside the sign-up to the form engine."""
         user = update.effective_user
@@ -230,14 +244,13 @@ class SignupFlow:
             return self._state(session)
         current = session.current()
         message = update.message
-        in_place = None
         if getattr(current, "sensitive", False) and message is not None and message.text:
             deleted = await delete_quietly(message)
             await session.set_scratch(KEPT_MESSAGE, None if deleted else True)
-            in_place = await screen_to_edit(session, message)
+            session.input_removed = deleted
         elif message is not None and self._is_password(message):
             return await self._refuse_password(context, session, message)
-        ended = await self.engine.handle(update, context.bot, session, in_place=in_place)
+        ended = await self.engine.handle(update, context.bot, session)
         if ended and session.fields.get(PARKED_KEY):
             self.password.forget(session.user.id)  # Cancel takes the password too
         return ConversationHandler.END if ended else self._state(session)
@@ -257,6 +270,7 @@ class SignupFlow:
         """Delete the password typed at a step that does not ask for it, and ask again."""
         t = session.t
         if await delete_quietly(message):
+            session.input_removed = True
             notice = t("password.elsewhere_deleted")
         else:
             notice = t("password.elsewhere") + "\n\n" + t("password.not_deleted")

@@ -38,7 +38,7 @@ async def test_the_quick_bench_signs_every_customer_up_and_ends_with_the_result_
     assert "actions_per_signup=14.00 " in lines[-1]
     assert "signed up: 10/10, 0 twice" in lines
     by_step = lines.index(next(line for line in lines if "calls per sign-up, by step" in line))
-    assert [line.split()[0] for line in lines[by_step + 1 : by_step + 3]] == ["/start", "tap"]
+    assert [line.split()[0] for line in lines[by_step + 1 : by_step + 3]] == ["/start", "press"]
     assert any(line.startswith("Confirm ") and "answerCallbackQuery" in line for line in lines)
     assert any(line.startswith("round 1: bot ") for line in lines), text
     assert any(re.match(r"  [✓✗] step reply p99 ms <= 250: ", line) for line in lines), text

@@ -35,5 +35,5 @@ async def test_a_customer_left_without_an_answer_is_reported_stuck_and_the_other
 
     assert (run.signed_up, run.customers) == (1, 2)
     assert len(run.stuck) == 1
-    assert "stuck at 'tap Start'" in run.stuck[0]
+    assert "stuck at 'press Start'" in run.stuck[0]
     assert run.actions == 13 + 1  # the stuck one got as far as /start

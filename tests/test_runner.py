@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from telegram import BotCommandScopeAllPrivateChats
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
@@ -61,7 +62,8 @@ async def test_polling_answers_start_and_stops_cleanly(
         await ann.send("/start")
         await asyncio.wait_for(emulator.wait_until(lambda: bool(ann.bot_messages)), WAIT)
         assert "ClickBook" in ann.last.text
-        assert emulator.commands(language_code="de"), "the German command menu was set"
+        private_chats = BotCommandScopeAllPrivateChats()
+        assert emulator.commands(private_chats, "de"), "the German command menu was set"
     finally:
         stop.set()
         await asyncio.wait_for(run, WAIT)

@@ -34,7 +34,7 @@ def signup_actions(t: Translator, *, email: str, password: str) -> list[Action]:
     """
     return [
         Action("/start", "text", "/start"),
-        Action("tap Start", "button", t.plain("start.begin")),
+        Action("press Start", "key", t.plain("start.begin")),
         Action("first name", "text", "Ann"),
         Action("last name", "text", "Lee"),
         Action("email", "text", email),

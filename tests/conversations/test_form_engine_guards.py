@@ -32,23 +32,25 @@ async def test_text_typed_at_the_welcome_is_not_taken_as_the_first_answer(world:
 async def test_a_forged_skip_on_a_required_field_is_refused(world: World) -> None:
     ann = customer(world)
     await ann.start()
+    await ann.fill_to("terms")
     nonce = nonce_of(ann, ann.label("form.cancel"))
 
     await forged_tap(ann.actor, f"{FLOW}:{nonce}:skip")
 
-    ann.assert_asks("first_name")
-    assert "first_name" not in await ann.draft_answers()
+    ann.assert_asks("terms")
+    assert "terms" not in await ann.draft_answers()
 
 
 async def test_a_keyboard_ten_screens_old_is_still_stale(world: World) -> None:
     ann = customer(world)
     await ann.start()
+    await ann.fill_to("terms")
     old = ann.actor.last
     cancel = old.callback_data(ann.label("form.cancel"))
     assert cancel is not None
     for _ in range(10):
         await ann.send("1234")  # refused: each refusal is a new screen
-        ann.assert_asks("first_name")
+        ann.assert_asks("terms")
 
     await tap_with_data(ann.actor, old.message_id, cancel)
 
@@ -96,11 +98,13 @@ async def test_clickbooks_note_goes_once_the_field_is_answered_again(world: Worl
 async def test_a_forged_action_no_field_knows_is_refused(world: World) -> None:
     ann = customer(world)
     await ann.start()
+    await ann.fill_to("terms")
+    answers = await ann.draft_answers()
     nonce = nonce_of(ann, ann.label("form.cancel"))
 
     await forged_tap(ann.actor, f"{FLOW}:{nonce}:drop_tables")
 
     assert bot_problems(world) == []
     ann.assert_sees("form.stale")
-    ann.assert_asks("first_name")
-    assert await ann.draft_answers() == {}
+    ann.assert_asks("terms")
+    assert await ann.draft_answers() == answers

@@ -191,10 +191,10 @@ async def test_the_telegram_profile_name_is_offered_in_any_script(world: World) 
     ann = customer(world, first_name="דוד", last_name="כהן")
     await ann.start()
 
-    assert ["דוד"] in ann.actor.last.buttons
-    await ann.actor.tap("דוד")
-    assert ["כהן"] in ann.actor.last.buttons
-    await ann.actor.tap("כהן")
+    assert ["דוד"] in (ann.actor.reply_keyboard or [])
+    await ann.actor.press("דוד")
+    assert ["כהן"] in (ann.actor.reply_keyboard or [])
+    await ann.actor.press("כהן")
 
     assert await ann.draft_answers() == {"first_name": "דוד", "last_name": "כהן"}
 
@@ -295,9 +295,9 @@ async def test_markup_in_the_telegram_name_is_shown_as_text(world: World) -> Non
     assert "<b>Ann</b> & <Co>" in ann.actor.last.text
     await ann.tap("start.begin")
     ann.assert_asks("first_name")
-    assert ann.actor.last.buttons == [[ann.label("form.cancel")]]  # not a name to offer
+    assert ann.actor.reply_keyboard == [[ann.label("form.cancel")]]  # not a name to offer
     await ann.send("Ann")
-    assert ann.actor.last.buttons[0] == [ann.label("form.back"), ann.label("form.cancel")]
+    assert ann.actor.reply_keyboard == [[ann.label("form.back"), ann.label("form.cancel")]]
 
 
 async def test_user_text_is_escaped_on_every_screen_that_echoes_it(world: World) -> None:

@@ -428,3 +428,25 @@ async def test_clock_may_return_aware_datetimes() -> None:
     assert sent.date == moment
     with pytest.raises(ValueError, match="only moves forward"):
         ManualClock().advance(-1)
+
+
+async def test_descriptions_per_language_within_telegrams_limits(
+    bot: Bot, emulator: TelegramEmulator
+) -> None:
+    await bot.set_my_description("A bot")
+    await bot.set_my_description("Ein Bot", language_code="de")
+    await bot.set_my_short_description("Short", language_code="de")
+
+    assert (await bot.get_my_description(language_code="de")).description == "Ein Bot"
+    assert (await bot.get_my_description()).description == "A bot"
+    assert (await bot.get_my_short_description(language_code="de")).short_description == "Short"
+    assert (await bot.get_my_short_description()).short_description == ""
+    assert emulator.description("de") == "Ein Bot"
+    with pytest.raises(BadRequest, match=ptb_message("description_too_long")):
+        await bot.set_my_description("x" * 513)
+    with pytest.raises(BadRequest, match=ptb_message("short_description_too_long")):
+        await bot.set_my_short_description("x" * 121)
+    await bot.set_my_description("x" * 512)
+    await bot.set_my_short_description("x" * 120)
+    await bot.set_my_description("", language_code="de")
+    assert emulator.description("de") == ""

@@ -78,8 +78,8 @@ class Customer:
         return self.t.plain(key, **params)
 
     async def tap(self, key: str, **params: Any) -> None:
-        """Tap the button labelled with a catalog key."""
-        await self.actor.tap(self.label(key, **params))
+        """Use the button labelled with a catalog key, on the reply keyboard or inline."""
+        await self.actor.use(self.label(key, **params))
 
     async def choose(self, key: str, **params: Any) -> None:
         """Use the button labelled with a catalog key, on the reply keyboard or inline."""
@@ -90,7 +90,7 @@ class Customer:
         await self.actor.send(text)
 
     async def start(self) -> None:
-        """Send /start and tap Start."""
+        """Send /start and press Start."""
         await self.send("/start")
         await self.tap("start.begin")
 

@@ -7,7 +7,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.sandbox.telegram.commands import CommandMenus, language_key, parse_commands, scope_key
+from bot.sandbox.telegram.commands import (
+    BotDescriptions,
+    CommandMenus,
+    language_key,
+    parse_commands,
+    parse_description,
+    scope_key,
+)
 from bot.sandbox.telegram.errors import api_error
 from bot.sandbox.telegram.formatting import (
     FormattedText,
@@ -59,11 +66,13 @@ class BotApi:
         store: ChatStore,
         hub: UpdateHub,
         menus: CommandMenus,
+        descriptions: BotDescriptions,
         now: Callable[[], float],
     ) -> None:
         self.store = store
         self.hub = hub
         self.menus = menus
+        self.descriptions = descriptions
         self.now = now
         self.handlers: dict[str, Handler] = {
             "getMe": self.get_me,
@@ -82,6 +91,10 @@ class BotApi:
             "setMyCommands": self.set_my_commands,
             "getMyCommands": self.get_my_commands,
             "deleteMyCommands": self.delete_my_commands,
+            "setMyDescription": self.set_my_description,
+            "getMyDescription": self.get_my_description,
+            "setMyShortDescription": self.set_my_short_description,
+            "getMyShortDescription": self.get_my_short_description,
         }
         # Telegram matches method names case-insensitively.
         self.canonical = {name.lower(): name for name in self.handlers}
@@ -349,3 +362,29 @@ class BotApi:
         scope = self._scope(params)
         self.menus.delete(scope, language_key(params.get("language_code")))
         return True
+
+    # descriptions
+
+    def _set_text(self, kind: str, params: Params) -> Any:
+        text = parse_description(kind, params.get(kind))
+        self.descriptions.set(kind, language_key(params.get("language_code")), text)
+        return True
+
+    def _get_text(self, kind: str, params: Params) -> Any:
+        return {kind: self.descriptions.get(kind, language_key(params.get("language_code")))}
+
+    async def set_my_description(self, params: Params) -> Any:
+        """setMyDescription: the text of an empty chat, per language (0-512 characters)."""
+        return self._set_text("description", params)
+
+    async def get_my_description(self, params: Params) -> Any:
+        """getMyDescription: a BotDescription, exactly for one language."""
+        return self._get_text("description", params)
+
+    async def set_my_short_description(self, params: Params) -> Any:
+        """setMyShortDescription: the profile's about text, per language (0-120 characters)."""
+        return self._set_text("short_description", params)
+
+    async def get_my_short_description(self, params: Params) -> Any:
+        """getMyShortDescription: a BotShortDescription, exactly for one language."""
+        return self._get_text("short_description", params)

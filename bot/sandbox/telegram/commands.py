@@ -1,4 +1,4 @@
-"""Command menus per scope and language (setMyCommands and friends)."""
+"""Command menus per scope and language (setMyCommands and friends), and the bot's descriptions."""
 
 from __future__ import annotations
 
@@ -125,3 +125,38 @@ class CommandMenus:
             if key in self._menus:
                 return list(self._menus[key])
         return []
+
+
+DESCRIPTION_LIMITS = {"description": 512, "short_description": 120}
+"""Telegram's length limits of setMyDescription and setMyShortDescription."""
+
+
+def parse_description(kind: str, raw: Any) -> str:
+    """Validate a ``description`` or ``short_description`` parameter (empty removes it)."""
+    text = "" if raw is None else str(raw)
+    if len(text) > DESCRIPTION_LIMITS[kind]:
+        raise api_error(f"{kind}_too_long")
+    return text
+
+
+class BotDescriptions:
+    """The bot's description (shown in an empty chat) and short description, per language."""
+
+    def __init__(self) -> None:
+        self._texts: dict[tuple[str, str], str] = {}
+
+    def set(self, kind: str, language: str, text: str) -> None:
+        """Replace one text for one language (an empty text deletes it)."""
+        if text:
+            self._texts[(kind, language)] = text
+        else:
+            self._texts.pop((kind, language), None)
+
+    def get(self, kind: str, language: str) -> str:
+        """Return exactly the text set for this language, empty when none is."""
+        return self._texts.get((kind, language), "")
+
+    def for_user(self, kind: str, language: str | None) -> str:
+        """Return what a user sees: the text of their app's language, else the default one."""
+        lang = (language or "").split("-")[0].lower()
+        return (lang and self._texts.get((kind, lang))) or self._texts.get((kind, ""), "")

@@ -13,7 +13,13 @@ from starlette.applications import Starlette
 from bot.sandbox.telegram.actors import UserActor
 from bot.sandbox.telegram.bot_api import BotApi
 from bot.sandbox.telegram.clock import Clock, read_clock, system_clock
-from bot.sandbox.telegram.commands import BotCommand, CommandMenus, language_key, scope_key
+from bot.sandbox.telegram.commands import (
+    BotCommand,
+    BotDescriptions,
+    CommandMenus,
+    language_key,
+    scope_key,
+)
 from bot.sandbox.telegram.groups import Group
 from bot.sandbox.telegram.server import ApiServer
 from bot.sandbox.telegram.store import CallbackQuery, ChatStore
@@ -57,6 +63,7 @@ class TelegramEmulator:
         self._signal = ChangeSignal()
         self._store = ChatStore(self.bot_user)
         self._menus = CommandMenus()
+        self._descriptions = BotDescriptions()
         self._hub = UpdateHub(
             now=self.now,
             signal=self._signal,
@@ -66,7 +73,13 @@ class TelegramEmulator:
             webhook_retry_delay=webhook_retry_delay,
             sleep=sleep,
         )
-        self._api = BotApi(store=self._store, hub=self._hub, menus=self._menus, now=self.now)
+        self._api = BotApi(
+            store=self._store,
+            hub=self._hub,
+            menus=self._menus,
+            descriptions=self._descriptions,
+            now=self.now,
+        )
         self._server = ApiServer(self._api, token, on_call=self._signal.notify)
 
     def __repr__(self) -> str:
@@ -138,6 +151,11 @@ class TelegramEmulator:
         if hasattr(scope, "to_dict"):
             scope = scope.to_dict()
         return self._menus.get(scope_key(scope), language_key(language_code))
+
+    def description(self, language_code: str = "", *, short: bool = False) -> str:
+        """Return the (short) description set for exactly this language."""
+        kind = "short_description" if short else "description"
+        return self._descriptions.get(kind, language_key(language_code))
 
     # updates
 

@@ -120,6 +120,9 @@ ERRORS: Final[dict[str, tuple[int, str]]] = {
     "too_many_commands": (400, "Bad Request: too many commands specified"),
     "scope_invalid": (400, "Bad Request: can't parse BotCommandScope JSON object"),
     "language_code_invalid": (400, "Bad Request: invalid language code specified"),
+    # bot descriptions (emulator wording)
+    "description_too_long": (400, "Bad Request: description is too long"),
+    "short_description_too_long": (400, "Bad Request: short description is too long"),
 }
 
 #: Description used by fault injection when none is given, by HTTP status.
