@@ -71,6 +71,9 @@ PARKED_KEY = "_parked"
 SCREEN_KEY = "_screen"
 """The id of the form's message whose inline buttons are live, if any: a screen sent as a new
 message takes them away, so only the newest screen ever has buttons."""
+BELOW_KEY = "_below"
+"""The id of the newest deleted message directly below the screen (``SCREEN_KEY``): the next
+deleted message must follow it for the screen to still be the newest one in the chat."""
 BEGIN = "begin"
 """The action of a welcome screen's Start button: show the step that is due."""
 NAVIGATION_WORDS = {
@@ -184,11 +187,26 @@ class FormSession:
     """The flow's own services (ClickBook client, settings, vault...)."""
     form: Form
     input_removed: bool = False
-    """The user's message was deleted (a password): the screen above it is the newest message
-    again and can be edited in place."""
+    """The user's message was deleted (a password) and came right below the screen, which is
+    the newest message again and can be edited in place (see :meth:`input_deleted`)."""
     _changed: dict[str, Any] = field(default_factory=dict, repr=False)
     _removed: set[str] = field(default_factory=set, repr=False)
     _editing_changed: bool = field(default=False, repr=False)
+
+    async def input_deleted(self, message_id: int) -> None:
+        """Note that the user's message ``message_id`` was deleted from the chat.
+
+        In a private chat both sides' messages share one sequence of ids, so a deleted message
+        whose id follows the screen's (or the previous deleted one's) proves nothing else was
+        posted in between: an edit of the screen is then seen where a new message would be.
+        """
+        screen = self.fields.get(SCREEN_KEY)
+        below = self.fields.get(BELOW_KEY, screen)
+        self.input_removed = isinstance(below, int) and message_id == below + 1
+        if self.input_removed:
+            await self.save(BELOW_KEY, message_id)
+        else:
+            await self.forget(BELOW_KEY)
 
     @property
     def nonce(self) -> str:
@@ -307,6 +325,8 @@ class FormSession:
 
 
 Submit = Callable[[FormSession, ExtBot[Any], Message | None], Awaitable[bool]]
+Began = Callable[[FormSession], Awaitable[None]]
+"""Called when the user presses the welcome's Start (tapped or typed)."""
 """Sends the finished form; returns True when the conversation is over."""
 
 
@@ -376,9 +396,10 @@ def navigation_word(text: str, t: Translator) -> tuple[str, str] | None:
 class FormEngine:
     """Runs a :class:`Form` for Telegram updates."""
 
-    def __init__(self, form: Form, submit: Submit) -> None:
+    def __init__(self, form: Form, submit: Submit, began: Began | None = None) -> None:
         self.form = form
         self.submit = submit
+        self.began = began
 
     async def screen_for(self, session: FormSession, notice: str | None = None) -> Screen:
         """Return the full screen of the current step, navigation included."""
@@ -517,10 +538,13 @@ class FormEngine:
         """Keep the id of the message whose inline buttons are live (written at once)."""
         if shown is None:
             return  # blocked, or an unchanged edit: what the draft says still holds
-        if has_buttons:
-            await session.save(SCREEN_KEY, shown.message_id)
-        else:
+        if not has_buttons:
             await session.forget(SCREEN_KEY)
+            await session.forget(BELOW_KEY)
+        elif session.fields.get(SCREEN_KEY) != shown.message_id:
+            await session.save(SCREEN_KEY, shown.message_id)
+            await session.forget(BELOW_KEY)
+        # Edited in place, the screen keeps what was deleted below it.
         await session.flush()
 
     async def show_intro(
@@ -590,10 +614,12 @@ class FormEngine:
             notice_key = session.fields[PARKED_KEY]
             # After Cancel anything brings the form back; after the welcome only text would
             # be mistaken for an answer (a sticker or a contact is refused as usual).
-            if notice_key or message.text is not None:
-                notice = session.t(notice_key) if notice_key else None
-                await self.render(bot, session, notice=notice)
+            if notice_key:
+                await self.render(bot, session, notice=session.t(notice_key))
                 return False
+            if message.text is not None:
+                # Text after the welcome is its Start, pressed on the reply keyboard or typed.
+                return await self._act(bot, session, BEGIN, None)
         current = session.current()
         if message.contact is not None:
             if current is None:
@@ -632,6 +658,8 @@ class FormEngine:
             await self.cancel(bot, session, edit)
             return True
         if action == BEGIN:
+            if self.began is not None:
+                await self.began(session)
             await self.render(bot, session, edit=edit)
             return False
         if action == "confirm" and current is None:

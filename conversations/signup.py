@@ -132,7 +132,7 @@ class SignupFlow:
             confirm_label="summary.confirm",
             confirm_toast="submit.creating",
         )
-        self.engine = FormEngine(self.form, self._submit)
+        self.engine = FormEngine(self.form, self._submit, self._began)
 
     async def _session(self, update: Update) -> FormSession:
         return await FormSession.load(
@@ -237,9 +237,8 @@ class SignupFlow:
             # Start, or Confirm on a summary whose form is no longer complete (a restart lost
             # the password): show the step that is due, which is not a stale tap.
             await answer_quietly(update.callback_query)
-            if data.action == "begin" and session.scratch(STARTED) is None:
-                await session.set_scratch(STARTED, session.now.isoformat())
-                await self.services.stats.signup_started()
+            if data.action == "begin":
+                await self._began(session)
             await self.engine.render(context.bot, session, edit=query.message)  # type: ignore[arg-type]
             return self._state(session)
         current = session.current()
@@ -247,13 +246,20 @@ class SignupFlow:
         if getattr(current, "sensitive", False) and message is not None and message.text:
             deleted = await delete_quietly(message)
             await session.set_scratch(KEPT_MESSAGE, None if deleted else True)
-            session.input_removed = deleted
+            if deleted:
+                await session.input_deleted(message.message_id)
         elif message is not None and self._is_password(message):
             return await self._refuse_password(context, session, message)
         ended = await self.engine.handle(update, context.bot, session)
         if ended and session.fields.get(PARKED_KEY):
             self.password.forget(session.user.id)  # Cancel takes the password too
         return ConversationHandler.END if ended else self._state(session)
+
+    async def _began(self, session: FormSession) -> None:
+        """Count a sign-up as started, once, when Start is first pressed."""
+        if session.scratch(STARTED) is None:
+            await session.set_scratch(STARTED, session.now.isoformat())
+            await self.services.stats.signup_started()
 
     def _is_password(self, message: Message) -> bool:
         """Tell whether the message is the password the vault holds for its sender."""
@@ -270,7 +276,7 @@ class SignupFlow:
         """Delete the password typed at a step that does not ask for it, and ask again."""
         t = session.t
         if await delete_quietly(message):
-            session.input_removed = True
+            await session.input_deleted(message.message_id)
             notice = t("password.elsewhere_deleted")
         else:
             notice = t("password.elsewhere") + "\n\n" + t("password.not_deleted")

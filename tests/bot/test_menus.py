@@ -29,7 +29,7 @@ async def _nothing_failed(world: World) -> AsyncIterator[None]:
 
 def customer_menu(t: Translator) -> list[BotCommand]:
     """Return the customers' menu as the emulator holds it."""
-    names = ("start", "cancel", "language", "help")
+    names = ("start", "cancel", "language", "privacy", "help")
     return [BotCommand(name, t.plain(f"command.{name}")) for name in names]
 
 

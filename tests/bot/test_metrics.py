@@ -16,12 +16,8 @@ from bot.metrics import Metrics
 from bot.sandbox.world import World
 from bot.services import Services
 from bot.status_server import scrape_of
-from tests.support.chat import customer
+from tests.support.chat import SIGN_UP_ACTIONS, customer
 from tests.support.timing import no_sleep
-
-SIGN_UP_ACTIONS = 14
-"""What ``Customer.sign_up`` does: /start, Start, 2 names, email and Yes, the contact, country,
-zone and Yes, the password twice, terms, Confirm."""
 
 
 @pytest.fixture

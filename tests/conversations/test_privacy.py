@@ -58,7 +58,7 @@ async def test_a_customer_sees_their_data_deletes_it_and_nothing_names_them_afte
 
     await world.start()
     await zed.send("/start")
-    zed.assert_sees("start.welcome", name="Zelda")
+    zed.assert_sees("start.welcome", business="ClickBook", name="Zelda")
     await ben.send("/start")
     ben.assert_sees("start.resume")
 
@@ -84,7 +84,7 @@ async def test_a_customer_in_the_middle_of_signing_up_is_forgotten_too(world: Wo
     assert traces(world.database, zed) == []
     await world.start()
     await zed.send("hello")
-    zed.assert_sees("start.welcome", name="Zelda")
+    zed.assert_sees("start.welcome", business="ClickBook", name="Zelda")
 
 
 async def test_keep_deletes_nothing(world: World) -> None:

@@ -25,6 +25,7 @@ from bot.sandbox.telegram.views import ChatMessage
 from bot.sandbox.world import World
 from conversations.form import (
     BEGIN,
+    BELOW_KEY,
     LABELS_KEY,
     NONCE_KEY,
     PARKED_KEY,
@@ -57,7 +58,7 @@ async def draft_state(world: World, ann: Customer) -> tuple[dict[str, Any], str 
     assert world.store is not None
     draft = await world.store.get_draft(ann.actor.id, FLOW)
     assert draft is not None
-    bookkeeping = (NONCE_KEY, LABELS_KEY, PARKED_KEY, REPLY_KEYBOARD_KEY, SCREEN_KEY)
+    bookkeeping = (NONCE_KEY, LABELS_KEY, PARKED_KEY, REPLY_KEYBOARD_KEY, SCREEN_KEY, BELOW_KEY)
     kept = {k: v for k, v in draft.fields.items() if k not in bookkeeping}
     return kept, draft.editing
 

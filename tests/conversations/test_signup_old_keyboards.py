@@ -13,9 +13,8 @@ import pytest
 
 from bot.bench.calls import is_chat_bound
 from bot.sandbox.world import World
-from tests.support.chat import Customer, bot_problems, customer
+from tests.support.chat import SIGN_UP_ACTIONS, Customer, bot_problems, customer
 
-SIGN_UP_ACTIONS = 13
 CALLS_PER_ACTION = 1.2
 
 
@@ -94,7 +93,7 @@ async def test_a_refused_password_is_asked_again_in_place(world: World) -> None:
     ann.assert_sees("password.prompt")
     assert ann.actor.last.message_id == question
     assert_only_the_newest_has_buttons(ann)
-    await ann.send(ann.password)
+    await ann.type_password()
     ann.assert_asks("terms")
     assert ann.actor.last.message_id == question
     assert_only_the_newest_has_buttons(ann)

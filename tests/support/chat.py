@@ -153,10 +153,15 @@ class Customer:
         await self.tap("terms.agree")
 
     async def sign_up(self) -> None:
-        """Go from /start to a created account."""
+        """Go from /start to a created account, in ``SIGN_UP_ACTIONS`` actions."""
         await self.start()
         await self.fill_to()
         await self.tap("summary.confirm")
+
+
+SIGN_UP_ACTIONS = 14
+"""What :meth:`Customer.sign_up` does: /start, Start, 2 names, email and Yes, the contact,
+country, zone and Yes, the password twice, terms, Confirm."""
 
 
 CANT_DELETE = "Bad Request: message can't be deleted for everyone"
