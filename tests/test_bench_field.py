@@ -11,6 +11,7 @@ from bot.bench.options import preset
 from bot.bench.population import Population, ThinkTime
 from bot.bench.report import result_line, target_lines
 from bot.sandbox.world import World
+from tests.support.chat import SIGN_UP_ACTIONS
 
 TWO_AT_ONCE = Population(customers=2, period=0, think=ThinkTime(0, 0))
 
@@ -36,4 +37,4 @@ async def test_a_customer_left_without_an_answer_is_reported_stuck_and_the_other
     assert (run.signed_up, run.customers) == (1, 2)
     assert len(run.stuck) == 1
     assert "stuck at 'press Start'" in run.stuck[0]
-    assert run.actions == 13 + 1  # the stuck one got as far as /start
+    assert run.actions == SIGN_UP_ACTIONS + 1  # the stuck one got as far as /start

@@ -54,7 +54,7 @@ async def test_forget_by_email_deletes_the_customer_and_invitations_to_them(
     assert traces(world.database, ben)
     await world.start()
     await zed.send("/start")
-    zed.assert_sees("start.welcome", name="Zelda")
+    zed.assert_sees("start.welcome", business="ClickBook", name="Zelda")
 
 
 async def test_forget_by_telegram_id_deletes_a_sign_up_in_progress(

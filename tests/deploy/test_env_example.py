@@ -10,8 +10,9 @@ import re
 
 from tests.deploy.files import ROOT
 
-SETTING = re.compile(r"CLICKBOT_[A-Z0-9_]+=[^#\s]*")
-"""An assignment whose value has no spaces, quotes or ``#`` for a reader to misread."""
+SETTING = re.compile(r"CLICKBOT_[A-Z0-9_]+=(?:[^#\s'\"]+(?: [^#\s'\"]+)*)?")
+"""An assignment whose value has no quotes, ``#`` or spaces around it for a reader to misread
+(single spaces inside, as in a business's name, read the same everywhere)."""
 
 
 def _misread_lines(text: str) -> list[str]:

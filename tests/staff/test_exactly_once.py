@@ -155,7 +155,7 @@ async def test_a_sign_up_crashed_anywhere_ends_in_one_account_and_one_message(
             return
         await ann.send("/start")
         if ann.sees("password.prompt"):
-            await ann.send(ann.password)
+            await ann.type_password()
         await ann.tap("summary.confirm")
         await world.run_jobs()
 
@@ -200,7 +200,7 @@ async def test_an_invitation_crashed_anywhere_is_never_sent_twice(
         bob = point.people["bob"]
         await bob.send("/invite")
         if bob.sees_only("invite.unfinished"):
-            await bob.tap("invite.unfinished_finish")
+            await bob.choose("invite.unfinished_finish")
         if not bob.sees("invite.summary.title"):
             return  # the draft was done with: the invitation went out
         await bob.tap("invite.summary.confirm")
