@@ -65,6 +65,8 @@ class Settings(BaseModel):
     business_timezone: str = "UTC"
     """The business's IANA zone, offered first in the time zone picker."""
     terms_url: str = "https://www.clickbook.net/terms"
+    allow_fictional_phones: bool = False
+    """Accept phone numbers of fictional and test ranges (for the sandbox and the demo only)."""
     database: Path = Path("clickbot.db")
     default_language: str = "en"
     signups_per_day: int = Field(default=5, ge=1)

@@ -188,7 +188,11 @@ class SignupFlow:
                     prompt_key="name.last_prompt",
                 ),
                 EmailField(Step.EMAIL),
-                PhoneField(Step.PHONE, default_region=self.services.home_region),
+                PhoneField(
+                    Step.PHONE,
+                    default_region=self.services.home_region,
+                    allow_fictional=settings.allow_fictional_phones,
+                ),
                 CountryField(Step.COUNTRY),
                 TimeZoneField(
                     Step.TIMEZONE,
