@@ -193,7 +193,7 @@ class SignupFlow:
                     default_region=self.services.home_region,
                     allow_fictional=settings.allow_fictional_phones,
                 ),
-                CountryField(Step.COUNTRY),
+                CountryField(Step.COUNTRY, zones=self.services.clickbook.get_timezones),
                 TimeZoneField(
                     Step.TIMEZONE,
                     zones=self.services.clickbook.get_timezones,
