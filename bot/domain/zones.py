@@ -414,7 +414,20 @@ def _search_by_offset(
             continue
         ranked.append((rank, index, zone))
     ranked.sort(key=lambda item: item[:2])
-    return [ZoneChoice(zone, _default_place(zone)) for _, _, zone in ranked]
+    matcher = _Matcher(zones, now)
+    return [_named_choice(matcher, zone) for _, _, zone in ranked]
+
+
+def _named_choice(matcher: _Matcher, zone: TimeZone) -> ZoneChoice:
+    """Return a zone as a choice named after the first label place that is its IANA city.
+
+    So an offset search shows ``Брисбен`` to a Russian speaker, not ClickBook's ``Brisbane``.
+    """
+    for place in zone.places:
+        iana = _iana_of_place(matcher, zone, place)
+        if iana is not None:
+            return ZoneChoice(zone, place, iana)
+    return ZoneChoice(zone, _default_place(zone))
 
 
 def _same_hour(offset: timedelta, whole_hours: timedelta) -> bool:

@@ -547,7 +547,7 @@ async def test_typing_a_label_of_search_results_chooses_it(
 
     await ann.send(f"Brisbane · {local(clock, 'Australia/Brisbane')}")
 
-    ann.assert_sees("timezone.confirm", zone="(UTC+10:00) Brisbane", time="19:30")
+    ann.assert_sees("timezone.confirm", zone="Brisbane (UTC+10:00)", time="19:30")
 
 
 # Country picker
@@ -630,23 +630,18 @@ def local(clock: ManualClock, iana: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("query", "button", "shown", "iana"),
+    ("query", "button", "label_place", "iana"),
     [
-        ("Chicago", "Central Time", "Chicago (UTC-06:00)", "America/Chicago"),
-        ("perth", "Perth", "Perth (UTC+08:00)", "Australia/Perth"),
-        ("+10", "Brisbane", "(UTC+10:00) Brisbane", "Australia/Brisbane"),
-        ("GMT-5", "Bogota", "(UTC-05:00) Bogota, Lima, Quito, Rio Branco", "America/Bogota"),
-        (
-            "UTC+5:30",
-            "Chennai",
-            "(UTC+05:30) Chennai, Kolkata, Mumbai, New Delhi",
-            "Asia/Kolkata",
-        ),
-        ("+0530", "Chennai", "(UTC+05:30) Chennai, Kolkata, Mumbai, New Delhi", "Asia/Kolkata"),
+        ("Chicago", "Chicago", "Central Time", "America/Chicago"),
+        ("perth", "Perth", "Perth", "Australia/Perth"),
+        ("+10", "Brisbane", "Brisbane", "Australia/Brisbane"),
+        ("GMT-5", "Bogotá", "Bogota", "America/Bogota"),
+        ("UTC+5:30", "Kolkata", "Kolkata", "Asia/Kolkata"),
+        ("+0530", "Kolkata", "Kolkata", "Asia/Kolkata"),
     ],
 )
 async def test_zone_search_by_city_and_by_offset_shows_the_local_time(
-    world: World, clock: ManualClock, query: str, button: str, shown: str, iana: str
+    world: World, clock: ManualClock, query: str, button: str, label_place: str, iana: str
 ) -> None:
     ann = customer(world)
     await ann.start()
@@ -660,10 +655,12 @@ async def test_zone_search_by_city_and_by_offset_shows_the_local_time(
         assert [label] in ann.actor.last.buttons
         await ann.actor.tap(label)
     # else: a city search with one hit goes straight to its confirmation.
+    offset = clock().astimezone(ZoneInfo(iana)).strftime("%z")
+    shown = f"{button} (UTC{offset[:3]}:{offset[3:]})"
     ann.assert_sees("timezone.confirm", zone=shown, time=local(clock, iana))
     await ann.tap("timezone.yes")
     ann.assert_sees("password.prompt")
-    assert (await ann.draft_answers())["timezone"] == (await zone(world, button)).value
+    assert (await ann.draft_answers())["timezone"] == (await zone(world, label_place)).value
 
 
 @pytest.mark.parametrize(

@@ -197,6 +197,15 @@ async def test_zone_buttons_show_localized_names(world: World, language: str) ->
     assert f"{city_name('America/Chicago', language)} · 15:25" in buttons(ann)
 
 
+@pytest.mark.parametrize("language", ["es", "de", "ru"])
+async def test_offset_search_results_show_localized_names(world: World, language: str) -> None:
+    ann = await at_zone_step(world, language=language)
+
+    await ann.send("+10")
+
+    assert f"{city_name('Australia/Brisbane', language)} · 07:25" in buttons(ann)
+
+
 async def test_the_russian_prompt_gives_a_russian_example(world: World) -> None:
     ann = await at_zone_step(world, language="ru")
 
