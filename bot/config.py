@@ -86,6 +86,8 @@ class Settings(BaseModel):
     privacy_url: str | None = None
     """The business's privacy notice, linked at /start and in /privacy (the built-in text
     is shown either way)."""
+    allow_fictional_phones: bool = False
+    """Accept phone numbers of fictional and test ranges (for the sandbox and the demo only)."""
     database: Path = Path("clickbot.db")
     default_language: str = "en"
     signups_per_day: int = Field(default=5, ge=1)

@@ -236,9 +236,12 @@ async def run_demo(
         clock = DemoClock()
         # A fresh key per run: a sign-in stored by an earlier run (--database) cannot be read
         # and is simply asked for again.
-        # The simulated business is in Sydney, like the simulated customers' phone numbers.
+        # The simulated business is in Sydney, like the simulated customers' phone numbers;
+        # some of those are in fictional ranges (+1 415 555 …, +44 7700 900 …).
         settings = Settings(
-            secret_key=SecretStr(new_secret_key()), business_timezone=DEMO_BUSINESS_ZONE
+            secret_key=SecretStr(new_secret_key()),
+            business_timezone=DEMO_BUSINESS_ZONE,
+            allow_fictional_phones=True,
         )
         world = await World.create(path, settings=settings, clock=clock, sandbox_clock=clock)
         demo = Demo(world, out, language=language, clock=clock)

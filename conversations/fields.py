@@ -169,12 +169,14 @@ class PhoneField(Field):
         prompt_key: str = "phone.prompt",
         offer_contact: bool = True,
         default_region: str | None = None,
+        allow_fictional: bool = False,
     ) -> None:
         super().__init__(key, optional=optional)
         self.title_key = title_key
         self.prompt_key = prompt_key
         self.offer_contact = offer_contact
         self.default_region = default_region
+        self.allow_fictional = allow_fictional
 
     def title(self, t: Translator) -> str:
         return t.plain(self.title_key)
@@ -197,7 +199,7 @@ class PhoneField(Field):
 
     async def _accept(self, session: FormSession, text: str, region: str | None) -> Outcome:
         try:
-            phone = parse_phone(text, region)
+            phone = parse_phone(text, region, allow_fictional=self.allow_fictional)
         except FieldError as error:
             return Invalid(error_message(session.t, error))
         if self.key == "phone":

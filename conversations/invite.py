@@ -200,6 +200,7 @@ class InviteFlow:
 
     def __post_init__(self) -> None:
         region = self.staff.services.home_region
+        fictional = self.staff.services.settings.allow_fictional_phones
         self.form = Form(
             flow=FLOW,
             fields=[
@@ -214,6 +215,7 @@ class InviteFlow:
                     prompt_key="invite.phone_prompt",
                     offer_contact=False,
                     default_region=region,
+                    allow_fictional=fictional,
                 ),
                 ClientPhoneField(
                     MOBILE,
@@ -222,6 +224,7 @@ class InviteFlow:
                     prompt_key="invite.mobile_prompt",
                     offer_contact=False,
                     default_region=region,
+                    allow_fictional=fictional,
                 ),
                 ClientEmailField(EMAIL, prompt_key="invite.email_prompt"),
             ],

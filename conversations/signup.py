@@ -114,8 +114,12 @@ class SignupFlow:
                     reply_buttons=True,
                 ),
                 EmailField(Step.EMAIL, reply_buttons=True),
-                PhoneField(Step.PHONE, default_region=self.services.home_region),
-                CountryField(Step.COUNTRY),
+                PhoneField(
+                    Step.PHONE,
+                    default_region=self.services.home_region,
+                    allow_fictional=settings.allow_fictional_phones,
+                ),
+                CountryField(Step.COUNTRY, zones=self.services.clickbook.get_timezones),
                 TimeZoneField(
                     Step.TIMEZONE,
                     zones=self.services.clickbook.get_timezones,

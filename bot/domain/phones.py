@@ -3,20 +3,30 @@
 ClickBook's numeric fields take 6 to 15 digits with no ``+``, spaces or punctuation, so a number
 is stored internationally: country code then national number (``61412345678``).
 
-How strict: a number must be *possible* (right length for its country, per ``phonenumbers``),
-not *valid* (an assigned range). Valid-range data goes stale and would refuse test and
-fictional numbers such as ``+1 555 010 2000``; ClickBook itself only checks the digits. Numbers
-that are only dialable locally (no area code) are refused, because nobody could call them from
-elsewhere. Letters (vanity numbers, extensions) are refused too.
+How strict: a number must be *valid* for its country (in an assigned range, per
+``phonenumbers``): ``12345`` typed in Australia is a possible length there but nobody's number,
+and ClickBook, which only checks the digits, would keep it. Fictional and test ranges (``+1 555
+010 2000``, ``+44 7700 900123``) are not valid either; ``allow_fictional`` (the
+``CLICKBOT_ALLOW_FICTIONAL_PHONES`` setting, meant for the sandbox and the demo) lets a merely
+*possible* number through. Numbers that are only dialable locally (no area code) are refused,
+because nobody could call them from elsewhere. Letters (vanity numbers, extensions) are refused
+too.
+
+``00`` starts an international number almost everywhere, but not in every country's dialling
+plan (Australia's is ``0011``), so a number typed with ``00`` is read both ways and the valid
+reading wins: ``0061 412 345 678`` is ``+61 412 345 678`` wherever it is typed.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, ValidationResult
+from phonenumbers import timezone as phone_timezone
+from phonenumbers.tzdata import TIMEZONE_DATA
 
 from bot.domain.errors import FieldError
 
@@ -62,8 +72,14 @@ class ParsedPhone:
     """Grouped for people to read, e.g. ``+61 412 345 678``."""
 
 
-def parse_phone(text: str, default_region: str | None = None) -> ParsedPhone:
-    """Parse a typed number; ``default_region`` (e.g. ``AU``) applies when there is no ``+``."""
+def parse_phone(
+    text: str, default_region: str | None = None, *, allow_fictional: bool = False
+) -> ParsedPhone:
+    """Parse a typed number; ``default_region`` (e.g. ``AU``) applies when there is no ``+``.
+
+    Raise FieldError unless the number is valid for its country (merely possible with
+    ``allow_fictional``).
+    """
     raw = text.strip()
     if not raw:
         raise FieldError("phone.empty")
@@ -79,18 +95,27 @@ def parse_phone(text: str, default_region: str | None = None) -> ParsedPhone:
     if compact.startswith("00"):
         attempts.append(("+" + compact[2:], None))
     errors: list[FieldError] = []
+    possible: ParsedPhone | None = None
     for candidate, candidate_region in attempts:
         try:
-            return _parse(candidate, candidate_region)
+            parsed, valid = _parse(candidate, candidate_region)
         except FieldError as error:
             errors.append(error)
+            continue
+        if valid:
+            return parsed
+        possible = possible or parsed
+    if possible is not None:
+        if allow_fictional:
+            return possible
+        raise FieldError("phone.not_in_use")
     raise errors[0]
 
 
-def parse_contact_phone(phone_number: str) -> ParsedPhone:
+def parse_contact_phone(phone_number: str, *, allow_fictional: bool = False) -> ParsedPhone:
     """Parse the number of a shared Telegram contact, which is international but may lack ``+``."""
     raw = phone_number.strip()
-    return parse_phone(raw if raw.startswith("+") else "+" + raw)
+    return parse_phone(raw if raw.startswith("+") else "+" + raw, allow_fictional=allow_fictional)
 
 
 def _is_phone_character(char: str) -> bool:
@@ -98,8 +123,11 @@ def _is_phone_character(char: str) -> bool:
     return char.isspace() or char in _SEPARATORS or unicodedata.category(char) == "Nd"
 
 
-def _parse(text: str, region: str | None) -> ParsedPhone:
-    """Parse and check one reading of the text; raise FieldError if it is not a usable number."""
+def _parse(text: str, region: str | None) -> tuple[ParsedPhone, bool]:
+    """Parse one reading of the text and tell whether it is valid (not only possible).
+
+    Raise FieldError if it cannot even be a number.
+    """
     try:
         number = phonenumbers.parse(text, region)
     except NumberParseException as error:
@@ -118,12 +146,46 @@ def _parse(text: str, region: str | None) -> ParsedPhone:
         raise FieldError("phone.too_short")
     if len(digits) > MAX_DIGITS:
         raise FieldError("phone.too_long")
-    return ParsedPhone(
+    parsed = ParsedPhone(
         digits=digits,
         region=_region_of(number, region),
         e164=e164,
         international=phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL),
     )
+    return parsed, phonenumbers.is_valid_number(number)
+
+
+def implied_zones(digits: str) -> tuple[str, ...]:
+    """Return the IANA zones a stored number's area lies in, per ``phonenumbers``.
+
+    ``17185550100`` (New York's 718) gives ``("America/New_York",)``; a mobile number usually
+    gives all of its country's zones; unknown numbers give none.
+    """
+    try:
+        number = phonenumbers.parse("+" + digits)
+    except NumberParseException:
+        return ()
+    zones = phone_timezone.time_zones_for_number(number)
+    return tuple(zone for zone in zones if zone != phone_timezone.UNKNOWN_TIMEZONE)
+
+
+def zone_usage(iana_name: str) -> int:
+    """Return how many number prefixes lie in one IANA zone alone: a proxy for its population.
+
+    New York's zone has hundreds of area codes, Indianapolis's none of its own; the time zone
+    picker names a zone after its most used city.
+    """
+    return _zone_usage().get(iana_name, 0)
+
+
+@lru_cache(maxsize=1)
+def _zone_usage() -> dict[str, int]:
+    """Count, per IANA zone, the prefixes phonenumbers places in that zone only."""
+    counts: dict[str, int] = {}
+    for zones in TIMEZONE_DATA.values():
+        if len(zones) == 1:
+            counts[zones[0]] = counts.get(zones[0], 0) + 1
+    return counts
 
 
 def _region_of(number: PhoneNumber, default_region: str | None) -> str | None:

@@ -34,6 +34,7 @@ from babel.core import get_global
 from bot.clickbook.timezones import DST_SAVING, TimeZone
 from bot.domain.countries import country_name_en, is_country_code
 from bot.domain.languages import babel_locale
+from bot.domain.phones import zone_usage
 from bot.domain.text import edit_distance, fold
 
 MAX_BUTTON_LABEL = 40
@@ -48,6 +49,8 @@ _FUZZY_MIN_LENGTH = 6
 """Shorter place names must match an IANA city exactly (Lima is not Lira)."""
 _CODE_WORD = re.compile(r"\b[A-Z]{2}\b")
 """A country code written in a label, as in ``Eastern Time (US & Canada)``."""
+_ABBREVIATION = re.compile(r"[A-Z]{2,5}")
+"""What a zone abbreviation looks like (tzdata's numeric ones, ``+03``, are offsets)."""
 _PLACE_RANKS = 4
 """Search ranks 0..3 are label place matches (exact, prefix, word prefix, substring)."""
 
@@ -55,6 +58,10 @@ _OFFSET_QUERY = re.compile(
     r"(?P<prefix>gmt|utc)?\s*(?P<sign>[+-])?\s*(?P<hours>\d{1,2})"
     r"(?:(?:[:h]|\s)?(?P<minutes>\d{2})|[.,](?P<fraction>\d{1,2}))?"
 )
+
+
+IANA_ZONE_IDS: tuple[str, ...] = tuple(sorted(get_global("zone_territories")))
+"""Every IANA zone of a territory, in a fixed order: buttons carry an index into it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +72,70 @@ class ZoneChoice:
     place: str
     """Usually a place from the zone's label; for a country's zone labelled only with other
     countries' cities, that country's own city (``Zurich`` for ``Amsterdam, Berlin, …``)."""
+    iana: str | None = None
+    """The IANA zone this choice stands for, when known: its clock and its city's name in the
+    user's language are what the user is shown (ClickBook's value is what is submitted)."""
 
-    def button_label(self, now: datetime) -> str:
-        """Return e.g. ``Sydney · 14:05``."""
-        return zone_button_label(self.zone, now, self.place)
+    def button_label(self, now: datetime, locale: str = "en") -> str:
+        """Return e.g. ``Sydney · 14:05`` (the city in ``locale``, the time there now)."""
+        return _cut(self.city(locale), f" · {self.local_time(now):%H:%M}")
+
+    def city(self, locale: str = "en") -> str:
+        """Return the place in ``locale``: the IANA zone's city if known, else the label's."""
+        if self.iana is None:
+            return self.place
+        return city_name(self.iana, locale)
+
+    def local_time(self, now: datetime) -> datetime:
+        """Return the local time now: by the IANA zone's rules when known (the real clock)."""
+        info = _zone_info(self.iana) if self.iana else None
+        return now.astimezone(info) if info else self.zone.local_time(now)
+
+    def utc_offset(self, now: datetime) -> timedelta:
+        """Return today's real UTC offset of this choice."""
+        return self.local_time(now).utcoffset() or timedelta(0)
+
+    def describe(self, now: datetime, locale: str = "en") -> str:
+        """Return e.g. ``Sydney (UTC+11:00)``: the place and its real offset now."""
+        return f"{self.city(locale)} ({format_offset(self.utc_offset(now))})"
+
+
+def format_offset(offset: timedelta) -> str:
+    """Return ``UTC+11:00``, ``UTC-03:30`` or ``UTC`` for an offset east of UTC."""
+    if not offset:
+        return "UTC"
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def real_label(zone: TimeZone, now: datetime) -> str:
+    """Return ClickBook's label with today's offset: ``(UTC+11:00) Canberra, Melbourne, …``.
+
+    ClickBook's own ``(GMT+10:00)`` prefix is the standard offset all year round.
+    """
+    places = ", ".join(zone.places) or zone.name
+    return f"({format_offset(zone.utc_offset_at(now))}) {places}"
+
+
+def country_of_zone(iana_name: str) -> str | None:
+    """Return the country of an IANA zone (``America/New_York`` → ``US``), if it has one."""
+    return _country_of(iana_name)
+
+
+def city_name(iana_name: str, locale: str = "en") -> str:
+    """Return an IANA zone's city in a language (``Europe/Moscow``, ``ru`` → ``Москва``)."""
+    canonical = _canonical(iana_name)
+    localized = babel_locale(locale).time_zones.get(canonical, {}).get("city")
+    return localized or _display_city(canonical)
+
+
+def _cut(shown: str, suffix: str) -> str:
+    """Shorten ``shown`` so that ``shown + suffix`` fits a button (40 characters)."""
+    room = MAX_BUTTON_LABEL - len(suffix)
+    if len(shown) > room:
+        shown = shown[: room - 1].rstrip() + "…"
+    return shown + suffix
 
 
 def zone_button_label(zone: TimeZone, now: datetime, place: str | None = None) -> str:
@@ -76,12 +143,7 @@ def zone_button_label(zone: TimeZone, now: datetime, place: str | None = None) -
 
     ``place`` defaults to the first place of the zone's label, or its name if it has none.
     """
-    shown = place or _default_place(zone)
-    suffix = f" · {zone.local_time(now):%H:%M}"
-    room = MAX_BUTTON_LABEL - len(suffix)
-    if len(shown) > room:
-        shown = shown[: room - 1].rstrip() + "…"
-    return shown + suffix
+    return _cut(place or _default_place(zone), f" · {zone.local_time(now):%H:%M}")
 
 
 def zones_for_country(
@@ -105,10 +167,14 @@ def zone_choices_for_country(
         return []
     matcher = _Matcher(zones, now)
     iana_names = [name for name in get_global("territory_zones").get(code, ()) if _zone_info(name)]
-    # Windows' main city of a zone (Sydney rather than Melbourne) goes first to name its button.
+    # The most used city of a zone (New York rather than Indianapolis, Sydney rather than
+    # Melbourne), then Windows' main one, goes first to name its button.
     golden = frozenset(get_global("windows_zone_mapping").values())
-    iana_names.sort(key=lambda name: _canonical(name) not in golden)
+    iana_names.sort(
+        key=lambda name: (-zone_usage(_canonical(name)), _canonical(name) not in golden)
+    )
     places: dict[TimeZone, str | None] = {}
+    ianas: dict[TimeZone, str] = {}
     by_offset: list[str] = []
     for iana_name in iana_names:
         found = matcher.by_name(iana_name)
@@ -118,14 +184,30 @@ def zone_choices_for_country(
         zone, place = found
         if zone not in places or (place and places[zone] is None):
             places[zone] = place
+            ianas[zone] = _canonical(iana_name)
     for iana_name in by_offset:
         nearest = matcher.by_offset(iana_name, code, places.keys())
-        if nearest is None or nearest in places:
+        if nearest is None:
+            continue
+        if nearest in places:
+            # A zone named by Windows alone may have got a city nobody calls home
+            # (Indianapolis for Eastern Time): the first used one (New York) names it.
+            canonical = _canonical(iana_name)
+            if (
+                places[nearest] is None
+                and not zone_usage(ianas[nearest])
+                and zone_usage(canonical)
+            ):
+                ianas[nearest] = canonical
             continue
         # A zone labelled only with other countries' cities ("Bogota" for Atikokan, Canada)
         # would puzzle the user; the button names the city of their country instead.
         places[nearest] = _display_city(iana_name) if _affinity(nearest, code) < 0 else None
-    choices = [ZoneChoice(zone, place or _default_place(zone)) for zone, place in places.items()]
+        ianas[nearest] = _canonical(iana_name)
+    choices = [
+        ZoneChoice(zone, place or _default_place(zone), ianas.get(zone))
+        for zone, place in places.items()
+    ]
     choices.sort(key=lambda choice: _offset_order(choice, now))
     return choices
 
@@ -147,12 +229,13 @@ def zone_choice_for_iana(
 
 def _choice_for_iana(matcher: _Matcher, iana_name: str) -> ZoneChoice | None:
     """Match one known IANA zone, by name first, then by offset within its country."""
+    canonical = _canonical(iana_name)
     found = matcher.by_name(iana_name)
     if found is not None:
         zone, place = found
-        return ZoneChoice(zone, place or _default_place(zone))
+        return ZoneChoice(zone, place or _default_place(zone), canonical)
     nearest = matcher.by_offset(iana_name, _country_of(iana_name))
-    return ZoneChoice(nearest, _default_place(nearest)) if nearest else None
+    return ZoneChoice(nearest, _default_place(nearest), canonical) if nearest else None
 
 
 def search_zones(
@@ -173,19 +256,25 @@ def search_zone_choices(
     limit: int = 8,
     locale: str = "en",
 ) -> list[ZoneChoice]:
-    """Find zones by offset (``+10``, ``GMT-5``, ``UTC+5:30``, ``+0530``, ``gmt``) or by place.
+    """Find zones by offset, abbreviation or place, best first.
 
-    An offset finds zones whose offset now or standard offset equals it; without minutes it
-    also finds the half- and quarter-hour zones of that hour (``+5`` finds India). A place is
-    matched in ClickBook's labels ignoring case and accents (exact, then prefix, then word
-    prefix, then substring), then in the zone's name, then among world cities in English and
-    in ``locale`` (``Chicago`` finds Central Time, ``Москва`` finds Moscow).
+    An offset (``+10``, ``GMT-5``, ``UTC+5:30``, ``+0530``, ``gmt``) finds the zones whose
+    offset *today* equals it; without minutes it also finds the half- and quarter-hour zones
+    of that hour (``+5`` finds India). An abbreviation tzdata uses (``EST``, ``CET``,
+    ``AEDT``, ``MSK``) finds the zones that use it, and nothing that merely contains the
+    letters (``EST`` is not Budapest). A place is matched in ClickBook's labels ignoring case
+    and accents (exact, then prefix, then word prefix, then substring), then in the zone's
+    name, then among world cities in English and in ``locale`` (``Chicago`` finds Central
+    Time, ``Москва`` finds Moscow, ``Munchen`` finds Berlin's zone).
     """
     if limit <= 0:
         return []
     offset = parse_offset_query(query)
     if offset is not None:
         return _search_by_offset(zones, offset, now)[:limit]
+    by_abbreviation = _search_by_abbreviation(zones, query, now)
+    if by_abbreviation:
+        return by_abbreviation[:limit]
     needle = fold(query)
     if not needle:
         return []
@@ -197,13 +286,79 @@ def search_zone_choices(
         elif needle in fold(zone.name):
             ranked[zone] = (_PLACE_RANKS, index, _default_place(zone))
     results = sorted(ranked.items(), key=lambda item: item[1][:2])
-    choices = [ZoneChoice(zone, place) for zone, (_, _, place) in results[:limit]]
+    matcher = _Matcher(zones, now) if results else None
+    choices = [
+        ZoneChoice(zone, place, _iana_of_place(matcher, zone, place) if matcher else None)
+        for zone, (_, _, place) in results[:limit]
+    ]
     if len(choices) < limit:
         found = {choice.zone for choice in choices}
         choices.extend(
             _search_world_cities(zones, needle, now, locale, limit - len(choices), found)
         )
     return choices
+
+
+def _iana_of_place(matcher: _Matcher, zone: TimeZone, place: str) -> str | None:
+    """Return the IANA zone a label place names, if it is that ClickBook zone's city."""
+    for iana_name in _iana_by_city().get(fold(place), ()):
+        found = matcher.by_name(iana_name)
+        if found is not None and found[0] == zone:
+            return iana_name
+    return None
+
+
+@lru_cache(maxsize=1)
+def _iana_by_city() -> dict[str, tuple[str, ...]]:
+    """Map each folded English IANA city name to its zones."""
+    index: dict[str, list[str]] = {}
+    for iana_name in get_global("zone_territories"):
+        for city in _english_cities(iana_name):
+            index.setdefault(city, []).append(iana_name)
+    return {city: tuple(names) for city, names in index.items()}
+
+
+def _search_by_abbreviation(
+    zones: Sequence[TimeZone], query: str, now: datetime
+) -> list[ZoneChoice]:
+    """Return the zones of the IANA zones that use an abbreviation, in use today first."""
+    word = query.strip().upper()
+    if not _ABBREVIATION.fullmatch(word):
+        return []
+    users = _abbreviations(now.year).get(word)
+    if not users:
+        return []
+
+    def order(iana_name: str) -> tuple[bool, int, str]:
+        info = _zone_info(iana_name)
+        current = info is not None and now.astimezone(info).tzname() == word
+        return not current, -zone_usage(iana_name), iana_name
+
+    matcher = _Matcher(zones, now)
+    found: list[ZoneChoice] = []
+    seen: set[TimeZone] = set()
+    for iana_name in sorted(users, key=order):
+        choice = _choice_for_iana(matcher, iana_name)
+        if choice is not None and choice.zone not in seen:
+            seen.add(choice.zone)
+            found.append(choice)
+    return found
+
+
+@lru_cache(maxsize=4)
+def _abbreviations(year: int) -> dict[str, tuple[str, ...]]:
+    """Map each letter abbreviation tzdata uses in ``year`` (``AEDT``) to its IANA zones."""
+    instants = [datetime(year, month, 15, 12, tzinfo=UTC) for month in (1, 4, 7, 10)]
+    index: dict[str, set[str]] = {}
+    for iana_name in get_global("zone_territories"):
+        info = _zone_info(iana_name)
+        if info is None:
+            continue
+        for instant in instants:
+            name = instant.astimezone(info).tzname()
+            if name and _ABBREVIATION.fullmatch(name):
+                index.setdefault(name, set()).add(iana_name)
+    return {name: tuple(sorted(users)) for name, users in index.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,23 +403,35 @@ def parse_offset_query(query: str) -> OffsetQuery | None:
 def _search_by_offset(
     zones: Sequence[TimeZone], query: OffsetQuery, now: datetime
 ) -> list[ZoneChoice]:
-    """Return zones with that offset: now first, then standard, then same-hour ones."""
+    """Return zones whose offset today is that one, then same-hour ones (``+5``: India).
+
+    Only today's offset counts: in December ``+10`` is Brisbane, not Sydney (at +11 then).
+    """
     ranked: list[tuple[int, int, TimeZone]] = []
     for index, zone in enumerate(zones):
         current = zone.utc_offset_at(now)
         if current == query.offset:
             rank = 0
-        elif zone.standard_offset == query.offset:
+        elif not query.minutes_given and _same_hour(current, query.offset):
             rank = 1
-        elif not query.minutes_given and (
-            _same_hour(current, query.offset) or _same_hour(zone.standard_offset, query.offset)
-        ):
-            rank = 2
         else:
             continue
         ranked.append((rank, index, zone))
     ranked.sort(key=lambda item: item[:2])
-    return [ZoneChoice(zone, _default_place(zone)) for _, _, zone in ranked]
+    matcher = _Matcher(zones, now)
+    return [_named_choice(matcher, zone) for _, _, zone in ranked]
+
+
+def _named_choice(matcher: _Matcher, zone: TimeZone) -> ZoneChoice:
+    """Return a zone as a choice named after the first label place that is its IANA city.
+
+    So an offset search shows ``Брисбен`` to a Russian speaker, not ClickBook's ``Brisbane``.
+    """
+    for place in zone.places:
+        iana = _iana_of_place(matcher, zone, place)
+        if iana is not None:
+            return ZoneChoice(zone, place, iana)
+    return ZoneChoice(zone, _default_place(zone))
 
 
 def _same_hour(offset: timedelta, whole_hours: timedelta) -> bool:

@@ -3,6 +3,7 @@
 import pytest
 
 from bot.domain import FieldError, ParsedPhone, parse_contact_phone, parse_phone
+from bot.domain.phones import implied_zones
 
 
 @pytest.mark.parametrize(
@@ -11,10 +12,9 @@ from bot.domain import FieldError, ParsedPhone, parse_contact_phone, parse_phone
         pytest.param("+61 412 345 678", None, "61412345678", "AU", id="au-international"),
         pytest.param("0412 345 678", "AU", "61412345678", "AU", id="au-national"),
         pytest.param("+61 (0)412-345-678", None, "61412345678", "AU", id="au-trunk-in-brackets"),
-        pytest.param("(555) 010-2000", "US", "15550102000", "US", id="us-fictional-555"),
-        pytest.param("+1-555-010-2000", None, "15550102000", "US", id="plus-one-fictional"),
-        pytest.param("+1 555 010 2000", "CA", "15550102000", "CA", id="default-shares-code"),
         pytest.param("+1 212 555 0100", None, "12125550100", "US", id="us-valid"),
+        pytest.param("0061 412 345 678", "AU", "61412345678", "AU", id="00-in-au"),
+        pytest.param("0061 412 345 678", None, "61412345678", "AU", id="00-without-region"),
         pytest.param("00 44 20 7946 0000", None, "442079460000", "GB", id="00-no-region"),
         pytest.param("00 44 20 7946 0000", "GB", "442079460000", "GB", id="00-gb"),
         pytest.param("00 44 20 7946 0000", "US", "442079460000", "GB", id="00-from-us"),
@@ -67,6 +67,10 @@ def test_international_format_is_for_reading() -> None:
         pytest.param("+", None, "phone.invalid", id="plus-only"),
         pytest.param("-- ()", "AU", "phone.invalid", id="punctuation-only"),
         pytest.param("+" + "1" * 70, None, "phone.too_long", id="huge-input"),
+        pytest.param("12345", "AU", "phone.not_in_use", id="possible-but-unassigned"),
+        pytest.param("+61 12345", None, "phone.not_in_use", id="unassigned-international"),
+        pytest.param("+1 555 010 2000", None, "phone.not_in_use", id="fictional-refused"),
+        pytest.param("+44 7700 900123", None, "phone.not_in_use", id="drama-range-refused"),
     ],
 )
 def test_invalid_numbers(text: str, region: str | None, code: str) -> None:
@@ -77,11 +81,48 @@ def test_invalid_numbers(text: str, region: str | None, code: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "region", "digits", "implied_region"),
+    [
+        pytest.param("(555) 010-2000", "US", "15550102000", "US", id="us-fictional-555"),
+        pytest.param("+1-555-010-2000", None, "15550102000", "US", id="plus-one-fictional"),
+        pytest.param("+1 555 010 2000", "CA", "15550102000", "CA", id="default-shares-code"),
+        pytest.param("+44 7700 900123", None, "447700900123", "GB", id="gb-drama-range"),
+    ],
+)
+def test_fictional_numbers_only_when_allowed(
+    text: str, region: str | None, digits: str, implied_region: str
+) -> None:
+    parsed = parse_phone(text, region, allow_fictional=True)
+    assert (parsed.digits, parsed.region) == (digits, implied_region)
+    with pytest.raises(FieldError) as caught:
+        parse_phone(text, region)
+    assert caught.value.code == "phone.not_in_use"
+
+
+def test_allowing_fictional_numbers_still_refuses_impossible_ones() -> None:
+    with pytest.raises(FieldError) as caught:
+        parse_phone("12", "AU", allow_fictional=True)
+    assert caught.value.code == "phone.too_short"
+
+
+@pytest.mark.parametrize(
+    ("digits", "zones"),
+    [
+        pytest.param("17185550100", ("America/New_York",), id="new-york-718"),
+        pytest.param("61298765432", ("Australia/Sydney",), id="sydney-landline"),
+        pytest.param("80012345678", (), id="non-geographic"),
+    ],
+)
+def test_the_zones_a_number_implies(digits: str, zones: tuple[str, ...]) -> None:
+    assert implied_zones(digits) == zones
+
+
+@pytest.mark.parametrize(
     ("shared", "digits"),
     [
         pytest.param("61412345678", "61412345678", id="without-plus"),
         pytest.param("+61412345678", "61412345678", id="with-plus"),
-        pytest.param(" 15550102000 ", "15550102000", id="spaces"),
+        pytest.param(" 12125550100 ", "12125550100", id="spaces"),
     ],
 )
 def test_shared_contact_numbers_are_international(shared: str, digits: str) -> None:

@@ -14,7 +14,10 @@ from bot.domain.zones import (
     MAX_BUTTON_LABEL,
     OffsetQuery,
     ZoneChoice,
+    city_name,
+    format_offset,
     parse_offset_query,
+    real_label,
     search_zone_choices,
     search_zones,
     zone_button_label,
@@ -305,12 +308,10 @@ def test_search_by_offset_in_january(
 
 def test_search_by_offset_in_july(zones: list[TimeZone], july: datetime) -> None:
     names = [zone.name for zone in search_zones(zones, "-5", july)]
-    assert names == ["Central", "SA Pacific", "US Eastern"]  # CDT now, then EST by standard
-    assert [zone.name for zone in search_zones(zones, "gmt", july)] == [
-        "Azores",
-        "Greenwich",
-        "GMT",
-    ]
+    # CDT and Bogota are at -5 now; Eastern Time is at -4 in July, so it is not listed.
+    assert names == ["Central", "SA Pacific"]
+    # London is at +1 in July: "gmt" finds the zones at UTC+0 today.
+    assert [zone.name for zone in search_zones(zones, "gmt", july)] == ["Azores", "Greenwich"]
 
 
 @pytest.mark.parametrize(
@@ -409,3 +410,91 @@ def test_button_label_shows_the_local_time_and_fits(
     label = zone_button_label(zone, instant)
     assert len(label) <= MAX_BUTTON_LABEL
     assert label.endswith(f" · {zone.local_time(instant):%H:%M}")
+
+
+# --- today's real offset, abbreviations, names in the user's language (issue 9, item 3) -----
+
+
+@pytest.mark.parametrize(
+    ("offset", "text"),
+    [
+        (timedelta(hours=11), "UTC+11:00"),
+        (timedelta(hours=-3, minutes=-30), "UTC-03:30"),
+        (timedelta(hours=5, minutes=45), "UTC+05:45"),
+        (timedelta(0), "UTC"),
+    ],
+)
+def test_format_offset(offset: timedelta, text: str) -> None:
+    assert format_offset(offset) == text
+
+
+@pytest.mark.parametrize(
+    ("season", "shown"),
+    [("january", "Sydney (UTC+11:00)"), ("july", "Sydney (UTC+10:00)")],
+)
+def test_a_choice_shows_todays_offset(
+    zones: list[TimeZone], season: str, shown: str, request: pytest.FixtureRequest
+) -> None:
+    now = request.getfixturevalue(season)
+    choice = zone_choice_for_iana(zones, "Australia/Sydney", now)
+    assert choice is not None
+    assert choice.describe(now) == shown
+    offset = shown.removeprefix("Sydney ")
+    assert real_label(choice.zone, now) == f"{offset} Canberra, Melbourne, Sydney"
+
+
+def test_plus_10_in_the_southern_summer_is_not_sydney(
+    zones: list[TimeZone], january: datetime
+) -> None:
+    names = [zone.name for zone in search_zones(zones, "+10", january, limit=50)]
+    assert "AUS Eastern" not in names
+    assert "E. Australia" in names  # Brisbane, no summer time
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "absent"),
+    [
+        ("EST", "US Eastern", "Central Europe"),
+        ("est", "US Eastern", "Central Europe"),
+        ("AEDT", "AUS Eastern", "E. Australia"),
+        ("MSK", "Russian", "Central Europe"),
+        ("CET", "W. Europe", "US Eastern"),
+    ],
+)
+def test_search_by_abbreviation(
+    zones: list[TimeZone], january: datetime, query: str, first: str, absent: str
+) -> None:
+    names = [zone.name for zone in search_zones(zones, query, january)]
+    assert first in names
+    assert absent not in names
+
+
+def test_est_names_new_york_first(zones: list[TimeZone], january: datetime) -> None:
+    [first, *_] = search_zone_choices(zones, "EST", january)
+    assert (first.zone.name, first.iana) == ("US Eastern", "America/New_York")
+
+
+@pytest.mark.parametrize(
+    ("iana", "locale", "city"),
+    [
+        ("Europe/Moscow", "ru", "Москва"),
+        ("America/New_York", "es", "Nueva York"),
+        ("Europe/Zurich", "de", "Zürich"),
+        ("Australia/Sydney", "en", "Sydney"),
+        ("Asia/Calcutta", "en", "Kolkata"),
+    ],
+)
+def test_city_names_in_the_users_language(iana: str, locale: str, city: str) -> None:
+    assert city_name(iana, locale) == city
+
+
+def test_the_us_eastern_zone_is_named_after_new_york(
+    zones: list[TimeZone], january: datetime
+) -> None:
+    [eastern] = [
+        choice
+        for choice in zone_choices_for_country(zones, "US", january)
+        if choice.zone.name == "US Eastern"
+    ]
+    assert eastern.button_label(january, "de") == "New York · 22:05"
+    assert eastern.button_label(january, "ru") == "Нью-Йорк · 22:05"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.domain.countries import country_name
+from bot.domain.zones import city_name
 from bot.i18n import LANGUAGES, Translator
 from bot.sandbox.telegram.views import ChatMessage
 from bot.sandbox.world import World
@@ -138,7 +139,8 @@ class Customer:
         )
 
     async def _timezone(self) -> None:
-        await self.actor.tap(self.answers.get("zone_button", "Sydney"))
+        sydney = city_name("Australia/Sydney", self.language)
+        await self.actor.tap(self.answers.get("zone_button", sydney))
         await self.tap("timezone.yes")
 
     async def _password(self) -> None:
