@@ -34,7 +34,7 @@ async def test_invite_after_the_duplicate_warning_offers_a_new_invitation(
     await bob.send("/invite")
 
     bob.assert_sees("invite.unfinished", draft="Annie Lee · ann@example.com")
-    await bob.tap("invite.unfinished_new")
+    await bob.choose("invite.unfinished_new")
     bob.assert_sees("invite.intro")
     bob.assert_sees("invite.first_prompt")
     await bob.send("Cid")
@@ -58,7 +58,7 @@ async def test_finishing_the_kept_draft_brings_back_its_summary(
     await warned_about_a_duplicate(bob, clock)
     await bob.send("/invite")
 
-    await bob.tap("invite.unfinished_finish")
+    await bob.choose("invite.unfinished_finish")
 
     bob.assert_sees("invite.summary.title")
     assert "Annie" in bob.last_text

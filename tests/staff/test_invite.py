@@ -189,7 +189,7 @@ async def test_a_failed_renewal_asks_to_sign_in_again_and_keeps_the_answers(
     await bob.sign_in(password=NEW_PASSWORD)
     bob.assert_sees("signin.invite_waiting")
     await bob.send("/invite")
-    await bob.tap("invite.unfinished_finish")
+    await bob.choose("invite.unfinished_finish")
     bob.assert_sees("invite.summary.title")
     await bob.tap("invite.summary.confirm")
     bob.assert_sees("invite.sent", email="ann@example.com", name="Ann Lee")
@@ -233,7 +233,7 @@ async def test_cancel_keeps_the_draft_for_the_next_invite(
     await bob.send("/invite")
 
     bob.assert_sees("invite.unfinished", draft="Ann")
-    await bob.tap("invite.unfinished_finish")
+    await bob.choose("invite.unfinished_finish")
     bob.assert_sees("invite.last_prompt")
 
 
@@ -247,7 +247,7 @@ async def test_sign_in_from_the_middle_of_the_form_leaves_it_resumable(
     await bob.sign_in()
     bob.assert_sees("signin.invite_waiting")
     await bob.send("/invite")
-    await bob.tap("invite.unfinished_finish")
+    await bob.choose("invite.unfinished_finish")
 
     bob.assert_sees("invite.last_prompt")
 
