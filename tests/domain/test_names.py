@@ -63,6 +63,19 @@ def test_valid_names(text: str, expected: str) -> None:
         pytest.param(
             "Ann\u200d Lee", "name.invalid_characters", {"characters": "\u200d"}, id="zwj-space"
         ),
+        pytest.param(
+            "Ann-\u200dLee", "name.invalid_characters", {"characters": "\u200d"}, id="zwj-hyphen"
+        ),
+        pytest.param(
+            "Ann\u200dLee<", "name.invalid_characters", {"characters": "<"}, id="after-a-zwj"
+        ),
+        pytest.param("Ann\ufe00", "name.invalid_characters", {"characters": "\ufe00"}, id="vs1"),
+        pytest.param(
+            "Ann\U000e0100", "name.invalid_characters", {"characters": "\U000e0100"}, id="vs17"
+        ),
+        pytest.param(
+            "Ann\U000e01ef", "name.invalid_characters", {"characters": "\U000e01ef"}, id="vs256"
+        ),
         pytest.param("Ann_Lee", "name.invalid_characters", {"characters": "_"}, id="underscore"),
         pytest.param("Ann@Lee", "name.invalid_characters", {"characters": "@"}, id="at"),
         pytest.param("Ann, Lee", "name.invalid_characters", {"characters": ","}, id="comma"),
