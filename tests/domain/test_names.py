@@ -25,6 +25,7 @@ from bot.domain.names import MAX_NAME_LENGTH
         pytest.param("李小龙", "李小龙", id="chinese"),
         pytest.param("अनुष्का", "अनुष्का", id="devanagari-marks"),
         pytest.param("می\u200cخواهم", "می\u200cخواهم", id="persian-zwnj"),
+        pytest.param("क्\u200dष", "क्\u200dष", id="devanagari-zwj-after-a-virama"),
         pytest.param("\u200fمحمد\u200e", "محمد", id="direction-marks-dropped"),
         pytest.param("Ann\u200bLee", "AnnLee", id="zero-width-space-dropped"),
         pytest.param("Louis 14", "Louis 14", id="digits"),
