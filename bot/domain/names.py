@@ -78,4 +78,4 @@ def _between_letters(name: str, index: int) -> bool:
     """Tell whether the character at ``index`` has a letter or mark on both sides."""
     if index == 0 or index == len(name) - 1:
         return False
-    return all(unicodedata.category(name[i])[0] in "LM" for i in (index - 1, index + 1))
+    return all(unicodedata.category(name[i])[0] in ("L", "M") for i in (index - 1, index + 1))

@@ -6,9 +6,17 @@ import logging
 from pathlib import Path
 
 import pytest
+from telegram import Update
 
 from bot.config import Settings
-from bot.log_privacy import HIDDEN, BotTokenFilter, PayloadFilter
+from bot.log_privacy import (
+    HIDDEN,
+    PAYLOAD_LOGGERS,
+    URL_LOGGERS,
+    BotTokenFilter,
+    PayloadFilter,
+    protect_logs,
+)
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import TOKEN, World
 from tests.support.chat import customer
@@ -89,3 +97,62 @@ def test_the_whole_bot_token_is_hidden_in_urls(secret: str) -> None:
     assert BotTokenFilter().filter(record)
 
     assert record.getMessage() == f"HTTP Request: POST https://api.telegram.org/bot{HIDDEN}/getMe"
+
+
+def test_named_arguments_are_filtered_like_positional_ones() -> None:
+    record = _record(logging.DEBUG, "%(endpoint)s got %(data)s, %(count)d", {})
+    record.args = {"endpoint": "sendMessage", "data": "Very$ecret42", "count": 3}
+
+    assert PayloadFilter().filter(record)
+
+    assert record.getMessage() == f"sendMessage got {HIDDEN}, 3"
+
+
+def test_updates_show_their_id_and_update_id_lists_are_kept() -> None:
+    record = _record(
+        logging.DEBUG,
+        "%s %s %s %s %s",
+        Update(update_id=41),
+        [41, 42],
+        [41, "Very$ecret42"],
+        True,
+        0.5,
+    )
+
+    assert PayloadFilter().filter(record)
+
+    assert record.getMessage() == f"<update 41> [41, 42] {HIDDEN} True 0.5"
+
+
+def test_records_above_debug_and_records_without_arguments_are_left_alone() -> None:
+    info = _record(logging.INFO, "%s answered", "Very$ecret42")
+    bare = _record(logging.DEBUG, "Very$ecret42 is the message itself")
+
+    assert PayloadFilter().filter(info)
+    assert PayloadFilter().filter(bare)
+
+    assert info.args == ("Very$ecret42",)
+    assert bare.getMessage() == "Very$ecret42 is the message itself"
+
+
+def test_a_url_without_a_token_is_left_as_it_was() -> None:
+    record = _record(logging.INFO, "HTTP Request: POST %s", "https://example.com/bots/x")
+
+    assert BotTokenFilter().filter(record)
+
+    assert record.msg == "HTTP Request: POST %s"
+    assert record.args == ("https://example.com/bots/x",)
+
+
+def test_protecting_the_logs_twice_installs_each_filter_once() -> None:
+    protect_logs()
+    protect_logs()
+
+    for name in PAYLOAD_LOGGERS:
+        kinds = [type(existing) for existing in logging.getLogger(name).filters]
+        assert kinds.count(PayloadFilter) == 1, name
+        assert kinds.count(BotTokenFilter) == 1, name
+    for name in URL_LOGGERS:
+        kinds = [type(existing) for existing in logging.getLogger(name).filters]
+        assert kinds.count(BotTokenFilter) == 1, name
+        assert PayloadFilter not in kinds, name

@@ -130,3 +130,21 @@ def test_search_respects_limit_and_empty_queries() -> None:
 
 def test_country_is_a_plain_value() -> None:
     assert search_countries("australia", "en") == [Country("AU", "Australia")]
+
+
+def test_codes_are_recognised_in_any_case() -> None:
+    assert is_country_code("au")
+    assert is_country_code("Au")
+    assert not is_country_code("zz")
+
+
+def test_a_limit_of_one_gives_the_best_match_only() -> None:
+    assert search_countries("au", "en", limit=1) == [Country(code="AU", name="Australia")]
+    assert search_countries("au", "en", limit=0) == []
+
+
+def test_an_unknown_code_names_itself_in_the_error() -> None:
+    with pytest.raises(KeyError) as caught:
+        country_name("xk", "de")
+
+    assert caught.value.args == ("XK",)

@@ -106,3 +106,23 @@ def test_no_suggestion(email: str) -> None:
 def test_every_target_is_a_fixed_point() -> None:
     for domain in TYPO_TARGETS:
         assert suggest_email_fix(f"ann@{domain}") is None
+
+
+def test_the_mailbox_is_everything_before_the_last_at() -> None:
+    with pytest.raises(FieldError) as caught:
+        parse_email('"ann@é"@example.com')
+
+    assert caught.value.code == "email.non_latin_local_part"
+    assert suggest_email_fix('"ann@b"@gmial.com') == '"ann@b"@gmail.com'
+
+
+@pytest.mark.parametrize(
+    ("email", "suggestion"),
+    [
+        pytest.param("ann@aol.com.", None, id="known-domain-with-a-trailing-dot"),
+        pytest.param("ann@gyyyl.com", None, id="three-edits-is-too-far"),
+        pytest.param("ann@gmx.ne", "ann@gmx.de", id="a-tie-goes-to-the-first-target"),
+    ],
+)
+def test_suggestion_edges(email: str, suggestion: str | None) -> None:
+    assert suggest_email_fix(email) == suggestion

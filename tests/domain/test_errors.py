@@ -15,3 +15,6 @@ def test_repr_shows_code_and_params() -> None:
         "FieldError('email.typo', suggestion='ann@gmail.com')"
     )
     assert repr(FieldError("phone.empty")) == "FieldError('phone.empty')"
+    assert repr(FieldError("name.too_long", max=100, got=101)) == (
+        "FieldError('name.too_long', max=100, got=101)"
+    )

@@ -25,6 +25,7 @@ from bot.domain.names import MAX_NAME_LENGTH
         pytest.param("李小龙", "李小龙", id="chinese"),
         pytest.param("अनुष्का", "अनुष्का", id="devanagari-marks"),
         pytest.param("می\u200cخواهم", "می\u200cخواهم", id="persian-zwnj"),
+        pytest.param("क्\u200dष", "क्\u200dष", id="devanagari-zwj-after-a-virama"),
         pytest.param("\u200fمحمد\u200e", "محمد", id="direction-marks-dropped"),
         pytest.param("Ann\u200bLee", "AnnLee", id="zero-width-space-dropped"),
         pytest.param("Louis 14", "Louis 14", id="digits"),
@@ -62,6 +63,19 @@ def test_valid_names(text: str, expected: str) -> None:
         ),
         pytest.param(
             "Ann\u200d Lee", "name.invalid_characters", {"characters": "\u200d"}, id="zwj-space"
+        ),
+        pytest.param(
+            "Ann-\u200dLee", "name.invalid_characters", {"characters": "\u200d"}, id="zwj-hyphen"
+        ),
+        pytest.param(
+            "Ann\u200dLee<", "name.invalid_characters", {"characters": "<"}, id="after-a-zwj"
+        ),
+        pytest.param("Ann\ufe00", "name.invalid_characters", {"characters": "\ufe00"}, id="vs1"),
+        pytest.param(
+            "Ann\U000e0100", "name.invalid_characters", {"characters": "\U000e0100"}, id="vs17"
+        ),
+        pytest.param(
+            "Ann\U000e01ef", "name.invalid_characters", {"characters": "\U000e01ef"}, id="vs256"
         ),
         pytest.param("Ann_Lee", "name.invalid_characters", {"characters": "_"}, id="underscore"),
         pytest.param("Ann@Lee", "name.invalid_characters", {"characters": "@"}, id="at"),

@@ -127,3 +127,18 @@ def test_the_zones_a_number_implies(digits: str, zones: tuple[str, ...]) -> None
 )
 def test_shared_contact_numbers_are_international(shared: str, digits: str) -> None:
     assert parse_contact_phone(shared).digits == digits
+
+
+@pytest.mark.parametrize("region", [None, "US"], ids=["no-region", "region-dialling-011"])
+def test_a_leading_00_is_read_as_plus(region: str | None) -> None:
+    assert parse_phone("0061 412 345 678", region).digits == "61412345678"
+
+
+def test_spacing_up_to_64_characters_is_accepted() -> None:
+    text = "+61" + " " * 52 + "412345678"
+
+    assert len(text) == 64
+    assert parse_phone(text).digits == "61412345678"
+    with pytest.raises(FieldError) as caught:
+        parse_phone(text + " 0")
+    assert caught.value.code == "phone.too_long"

@@ -69,3 +69,15 @@ short_text = st.text(alphabet="abcde.", max_size=8)
 @given(a=short_text, b=short_text, limit=st.integers(min_value=0, max_value=4))
 def test_edit_distance_matches_the_reference_up_to_the_limit(a: str, b: str, limit: int) -> None:
     assert edit_distance(a, b, limit=limit) == min(reference_distance(a, b), limit + 1)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "limit", "distance"),
+    [
+        pytest.param("ab", "ba", 1, 1, id="swap-at-the-start"),
+        pytest.param("aaa", "a", 2, 2, id="two-deletions-at-the-limit"),
+        pytest.param("aa", "bbbb", 2, 3, id="over-the-limit-in-the-last-row"),
+    ],
+)
+def test_edit_distance_at_the_edges(a: str, b: str, limit: int, distance: int) -> None:
+    assert edit_distance(a, b, limit=limit) == distance

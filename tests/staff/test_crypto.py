@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 import pytest
+from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
 from bot.clickbook import Session
@@ -88,7 +92,7 @@ def test_an_invalid_key_is_not_echoed() -> None:
 def test_the_cipher_repr_hides_the_key() -> None:
     key = new_secret_key()
 
-    assert key not in repr(CredentialCipher(SecretStr(key)))
+    assert repr(CredentialCipher(SecretStr(key))) == "CredentialCipher(<key hidden>)"
 
 
 def test_a_key_list_opens_old_and_new_blobs_and_seals_with_the_first() -> None:
@@ -109,5 +113,69 @@ def test_a_key_list_opens_old_and_new_blobs_and_seals_with_the_first() -> None:
 def test_rotating_a_blob_no_key_opens_is_refused() -> None:
     blob = CredentialCipher(SecretStr(new_secret_key())).seal(session())
 
-    with pytest.raises(UnreadableCredentialsError):
+    with pytest.raises(UnreadableCredentialsError) as error:
         CredentialCipher(SecretStr(new_secret_key())).rotate(blob)
+
+    assert str(error.value) == "the stored sign-in cannot be read"
+
+
+def test_a_blob_that_opens_but_holds_no_session_is_refused() -> None:
+    key = new_secret_key()
+    cipher = CredentialCipher(SecretStr(key))
+
+    for content in (b"not json", b'["a list"]', b'{"user": "only one field"}'):
+        with pytest.raises(UnreadableCredentialsError) as error:
+            cipher.open(Fernet(key.encode()).encrypt(content))
+        assert str(error.value) == "the stored sign-in cannot be read"
+
+
+def test_the_account_fingerprint_is_the_emails_keyed_hash_trimmed_and_case_folded() -> None:
+    key = new_secret_key()
+    cipher = CredentialCipher(SecretStr(key))
+    # The scheme is part of the stored data: a change would forget every counted failure.
+    mac_key = hashlib.sha256(b"clickbot account fingerprint\0" + key.encode()).digest()
+    expected = hmac.new(mac_key, b"staff@example.com", hashlib.sha256).hexdigest()
+
+    assert cipher.account_fingerprint("  Staff@Example.COM\n") == expected
+    assert cipher.account_fingerprint("other@example.com") != expected
+    assert (
+        CredentialCipher(SecretStr(new_secret_key())).account_fingerprint("staff@example.com")
+        != expected
+    )
+
+
+def test_a_key_list_fingerprints_under_every_key_the_first_first() -> None:
+    old, new = new_secret_key(), new_secret_key()
+    both = CredentialCipher(SecretStr(f" {new} ,, {old} "))
+
+    prints = both.account_fingerprints("staff@example.com")
+
+    assert prints == (
+        CredentialCipher(SecretStr(new)).account_fingerprint("staff@example.com"),
+        CredentialCipher(SecretStr(old)).account_fingerprint("staff@example.com"),
+    )
+    assert both.account_fingerprint("staff@example.com") == prints[0]
+
+
+HINT = "is not a valid Fernet key (32 url-safe base64-encoded bytes; `clickbot secret` makes one)"
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        pytest.param(" , ,", "CLICKBOT_SECRET_KEY is empty", id="only-commas"),
+        pytest.param("wrong", f"CLICKBOT_SECRET_KEY: the key {HINT}", id="one"),
+        pytest.param(
+            f"{new_secret_key()},wrong", f"CLICKBOT_SECRET_KEY: key 2 of 2 {HINT}", id="second"
+        ),
+    ],
+)
+def test_a_bad_key_list_is_refused_naming_the_setting_and_position(key: str, message: str) -> None:
+    with pytest.raises(ValueError, match="CLICKBOT_SECRET_KEY") as error:
+        CredentialCipher(SecretStr(key))
+
+    assert str(error.value) == message
+
+
+def test_only_commas_is_no_key() -> None:
+    assert load_cipher(SecretStr(" ,, ")) == (None, KeyState.MISSING)
