@@ -2,8 +2,8 @@
 
 Standard library only, so that it starts fast and needs nothing the image lacks. Which port:
 
-- ``CLICKBOT_STATUS_PORT`` when set and not 0 (the status server, once the bot has one; at
-  ``CLICKBOT_STATUS_HOST``, loopback by default);
+- ``CLICKBOT_STATUS_PORT`` when set and not 0 (the status server, at
+  ``CLICKBOT_STATUS_HOST``, loopback by default; the image sets 9464);
 - else the webhook server's (``CLICKBOT_WEBHOOK_PORT``, 8443 by default) when
   ``CLICKBOT_WEBHOOK_URL`` is set: ``/healthz`` there answers 200 when the store and
   ClickBook answer, 503 naming the failing part otherwise;

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 from pathlib import Path
 
 import httpx
 
+from bot.sandbox.telegram import TelegramEmulator
 from tests.deploy.files import DEPLOY
-from tests.test_runner import TOKEN, WAIT, free_port, webhook_bot
+from tests.test_observe import answered, running
+from tests.test_runner import TOKEN, WAIT, free_port, settings_for, webhook_bot
 
 SCRIPT = DEPLOY / "healthcheck.py"
 
@@ -64,3 +67,21 @@ async def test_a_status_port_is_asked_first() -> None:
 
     assert code == 1
     assert said.startswith(f"http://127.0.0.1:{port}/healthz: ")
+
+
+def _image_status_port() -> str:
+    """Return the CLICKBOT_STATUS_PORT the Dockerfile's ENV sets for the container."""
+    text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    [port] = re.findall(r"CLICKBOT_STATUS_PORT=(\d+)", text)
+    return port
+
+
+async def test_the_image_asks_its_status_server_in_long_polling(tmp_path: Path) -> None:
+    port = _image_status_port()
+    emulator = TelegramEmulator(token=TOKEN, long_poll_cap=0.2)
+    async with running(settings_for(tmp_path, status_port=int(port)), emulator):
+        await answered(emulator)  # the bot is up
+        code, said = await _healthcheck({"CLICKBOT_STATUS_PORT": port})
+
+    assert code == 0, said
+    assert said.startswith(f"http://127.0.0.1:{port}/healthz: 200 ")
