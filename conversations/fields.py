@@ -14,6 +14,7 @@ from bot.domain import (
     parse_email,
     parse_name,
     parse_phone,
+    readable_phone,
     suggest_email_fix,
 )
 from bot.i18n import Translator, escape
@@ -183,7 +184,7 @@ class PhoneField(Field):
 
     def display(self, session: FormSession) -> str:
         value = session.fields.get(self.key)
-        return escape(f"+{value}") if value else session.t("form.skipped")
+        return escape(readable_phone(str(value))) if value else session.t("form.skipped")
 
     async def prompt(self, session: FormSession) -> Screen:
         keyboard = (
@@ -204,7 +205,7 @@ class PhoneField(Field):
             return Invalid(error_message(session.t, error))
         if self.key == "phone":
             await session.set_scratch(PHONE_REGION, phone.region)
-        note = session.t("phone.saved", phone=f"+{phone.digits}") if self.offer_contact else None
+        note = session.t("phone.saved", phone=phone.international) if self.offer_contact else None
         return Answer(phone.digits, note=note)
 
     async def on_text(self, session: FormSession, text: str) -> Outcome:

@@ -9,7 +9,7 @@ from bot.domain.emails import parse_email, suggest_email_fix
 from bot.domain.errors import FieldError
 from bot.domain.names import parse_name
 from bot.domain.passwords import check_password, looks_like_password
-from bot.domain.phones import ParsedPhone, parse_contact_phone, parse_phone
+from bot.domain.phones import ParsedPhone, parse_contact_phone, parse_phone, readable_phone
 
 __all__ = [
     "FieldError",
@@ -20,5 +20,6 @@ __all__ = [
     "parse_email",
     "parse_name",
     "parse_phone",
+    "readable_phone",
     "suggest_email_fix",
 ]

@@ -112,6 +112,19 @@ def parse_phone(
     raise errors[0]
 
 
+def readable_phone(digits: str) -> str:
+    """Return stored digits (``61412345678``) grouped for people: ``+61 412 345 678``.
+
+    Digits phonenumbers cannot read (an answer kept from before it was checked) are shown as
+    ``+`` and the digits rather than not at all.
+    """
+    try:
+        number = phonenumbers.parse("+" + digits)
+    except NumberParseException:
+        return "+" + digits
+    return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+
+
 def parse_contact_phone(phone_number: str, *, allow_fictional: bool = False) -> ParsedPhone:
     """Parse the number of a shared Telegram contact, which is international but may lack ``+``."""
     raw = phone_number.strip()

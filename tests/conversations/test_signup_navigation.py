@@ -19,6 +19,7 @@ import pytest
 from bot.clickbook import ClickBookError
 from bot.clickbook.timezones import TimeZone
 from bot.domain.countries import all_countries, country_name
+from bot.domain.phones import readable_phone
 from bot.domain.zones import parse_offset_query, real_label
 from bot.i18n import LANGUAGES, Markup
 from bot.sandbox.clickbook import ManualClock
@@ -71,7 +72,7 @@ def shown_answer(ann: Customer, step: str) -> str:
         "first_name": "Ann",
         "last_name": "Lee",
         "email": ann.email,
-        "phone": "+61412345678",
+        "phone": "+61 412 345 678",
         "country": "Australia",
         "timezone": SYDNEY_LABEL,
         "password": "••••••••",
@@ -232,7 +233,7 @@ NEW_SHOWN = {
     "first_name": "First name: Anna",
     "last_name": "Last name: Li",
     "email": "Email: ann@example.org",
-    "phone": "Phone: +61400111222",
+    "phone": "Phone: +61 400 111 222",
     "country": "Country: New Zealand",
     "timezone": "Time zone: Perth (UTC+08:00)",
     "password": "Password: ••••••••",
@@ -874,7 +875,9 @@ async def test_a_typed_phone_reaches_clickbook_as_digits_and_picks_the_country(
     ann.answers["zone_button"] = ann.actor.last.buttons[0][0].split(" · ")[0]
     await ann.fill_to(start_at="timezone")
     ann.assert_sees("summary.title")
-    assert f"Phone: +{digits}" in ann.actor.last.text
+    # Shown grouped for people to read, as phonenumbers groups it in that country.
+    assert f"Phone: {readable_phone(digits)}" in ann.actor.last.text
+    assert " " in readable_phone(digits)
     await ann.tap("summary.confirm")
     [user] = (await world.clickbook_state())["users"]
     assert user["details"]["inp-telfixed"] == digits
@@ -888,5 +891,5 @@ async def test_the_phone_saved_note_echoes_the_number(world: World) -> None:
 
     await ann.send("+1 (415) 555-0123")
 
-    notes = [m.text for m in ann.actor.bot_messages if m.text and "+14155550123" in m.text]
-    assert notes == [visible(ann.t("phone.saved", phone="+14155550123"))]
+    notes = [m.text for m in ann.actor.bot_messages if m.text and "+1 415-555-0123" in m.text]
+    assert notes == [visible(ann.t("phone.saved", phone="+1 415-555-0123"))]

@@ -62,7 +62,7 @@ async def test_a_number_nobody_has_is_refused_politely(world: World) -> None:
 async def test_international_and_national_prefixes_read_right(world: World, typed: str) -> None:
     ann = await typed_phone(world, typed)
 
-    assert was_told(ann, "phone.saved", phone="+61412345678")
+    assert was_told(ann, "phone.saved", phone="+61 412 345 678")
     user = await finish(ann)
     assert user["details"]["inp-telfixed"] == "61412345678"
 
@@ -90,7 +90,7 @@ class TestFictionalNumbersAllowed:
     async def test_a_fictional_number_is_taken(self, world: World) -> None:
         ann = await typed_phone(world, "+44 7700 900123")
 
-        assert was_told(ann, "phone.saved", phone="+447700900123")
+        assert was_told(ann, "phone.saved", phone="+44 7700 900123")
         assert (await ann.draft_answers())["phone"] == "447700900123"
 
 
