@@ -325,9 +325,9 @@ class FormSession:
 
 
 Submit = Callable[[FormSession, ExtBot[Any], Message | None], Awaitable[bool]]
-Began = Callable[[FormSession], Awaitable[None]]
-"""Called when the user presses the welcome's Start (tapped or typed)."""
 """Sends the finished form; returns True when the conversation is over."""
+Began = Callable[[FormSession], Awaitable[None]]
+"""Called when the user presses the welcome's Start (tapped, pressed or typed)."""
 
 
 @dataclass
