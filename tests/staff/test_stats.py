@@ -105,7 +105,7 @@ async def test_the_numbers_are_in_the_owners_language(world: World, clock: Manua
 
     await olga.send("/stats")
 
-    assert "Anmeldungen: 1 heute · 1 in 7 Tagen · 1 in 30 Tagen" in olga.last_text
+    assert "Registrierungen: 1 heute · 1 in 7 Tagen · 1 in 30 Tagen" in olga.last_text
     assert "2 Minuten" in olga.last_text
 
 
