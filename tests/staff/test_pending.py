@@ -77,6 +77,40 @@ async def test_another_staff_member_can_check_with_their_own_sign_in(
     assert len(bob.received("notice.accepted", name="Cid Cruz", age="1 second ago")) == 1
 
 
+async def test_a_staff_member_without_a_sign_in_checks_with_the_inviters(
+    world: World, owner: Person, bob: Person, clock: ManualClock
+) -> None:
+    await invite_two(bob, clock)
+    await accept(world, "cid@example.com")
+    await owner.send("/pending")
+
+    await owner.tap("pending.check", number=1)
+
+    owner.assert_sees("pending.checked.registered", name="Cid Cruz")
+    await owner.send("/pending")
+    await owner.tap("pending.check", number=1)
+    owner.assert_sees("pending.checked.pending", name="Ann Lee")
+
+
+async def test_checking_an_invite_accepted_meanwhile_says_it_is_no_longer_pending(
+    world: World, owner: Person, bob: Person, clock: ManualClock
+) -> None:
+    await invite_two(bob, clock)
+    await bob.send("/pending")
+    listing = bob.actor.last.message_id
+    await accept(world, "cid@example.com")
+    clock.advance(timedelta(minutes=10))
+    await world.run_jobs()  # the poller notices first
+    assert len(bob.received("notice.accepted", name="Cid Cruz", age="10 minutes ago")) == 1
+
+    await bob.tap("pending.check", number=1)  # on the listing shown before
+
+    assert bob.actor.callbacks[-1].answer_text == bob.label("pending.toast.gone", name="Cid Cruz")
+    edited = bob.actor.message(listing).text or ""
+    assert visible(bob.t("pending.checked.gone")) in edited
+    assert len(bob.received("notice.accepted", name="Cid Cruz", age="10 minutes ago")) == 1
+
+
 async def test_checking_without_a_sign_in_says_so(
     world: World, owner: Person, bob: Person, clock: ManualClock
 ) -> None:
