@@ -680,3 +680,10 @@ async def test_clickbook_down_before_the_submit_is_explained_and_nothing_is_lost
     await ann.fill_to(start_at="timezone")
     await ann.tap("summary.confirm")
     ann.assert_sees("submit.done", name="Ann Lee")
+
+
+def test_the_retry_delay_doubles_from_the_first_up_to_an_hour() -> None:
+    first = timedelta(minutes=1)
+    delays = [retry_delay(first, attempts) for attempts in range(8)]
+    assert delays[:7] == [timedelta(minutes=m) for m in (1, 2, 4, 8, 16, 32, 60)]
+    assert retry_delay(first, 10_000) == timedelta(hours=1)
