@@ -92,3 +92,23 @@ async def test_clickbook_unreachable_at_confirm_is_unavailable_not_uncertain(
     wire(world).refusing = False
     await bob.tap("invite.summary.confirm")
     bob.assert_sees("invite.sent", email="ann@example.com", name="Ann Lee")
+
+
+async def test_a_stored_answer_the_bot_no_longer_takes_is_asked_again(
+    world: World, owner: Person, bob: Person
+) -> None:
+    await bob.sign_in()
+    await bob.fill_invite()
+    assert world.store is not None
+    # A draft written by an older version, or edited by hand: no phone number any more.
+    await world.store.set_draft_field(bob.id, "iv", "phone", None, world.clock())
+
+    await bob.tap("invite.summary.confirm")
+
+    bob.assert_sees("submit.fix_fields")
+    bob.assert_sees("invite.phone_prompt")
+    bob.assert_sees("invite.field_error", detail="—")
+    assert await world.control("GET", "/_sandbox/outbox") == []
+    await bob.send("+61 2 9876 5432")
+    await bob.tap("invite.summary.confirm")
+    bob.assert_sees("invite.sent", email="ann@example.com", name="Ann Lee")
