@@ -7,6 +7,7 @@ from datetime import timedelta
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
 from tests.staff.people import Person, accept
+from tests.staff.test_invite import change_staff_password
 from tests.support.chat import visible
 
 
@@ -109,6 +110,23 @@ async def test_checking_an_invite_accepted_meanwhile_says_it_is_no_longer_pendin
     edited = bob.actor.message(listing).text or ""
     assert visible(bob.t("pending.checked.gone")) in edited
     assert len(bob.received("notice.accepted", name="Cid Cruz", age="10 minutes ago")) == 1
+
+
+async def test_checking_after_the_password_changed_asks_to_sign_in_again(
+    world: World, owner: Person, bob: Person, clock: ManualClock
+) -> None:
+    await invite_two(bob, clock)
+    await bob.send("/pending")
+    listing = bob.actor.last.message_id
+    change_staff_password(world)
+    clock.advance(timedelta(minutes=45))  # the session expires; renewing it is refused
+
+    await bob.tap("pending.check", number=1)
+
+    edited = bob.actor.message(listing).text or ""
+    assert visible(bob.t("pending.checked.signed_out")) in edited
+    assert world.store is not None
+    assert await world.store.get_staff_credentials(bob.id) is None
 
 
 async def test_checking_without_a_sign_in_says_so(
