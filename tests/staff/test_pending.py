@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
+
+import pytest
 
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
@@ -127,6 +130,25 @@ async def test_checking_after_the_password_changed_asks_to_sign_in_again(
     assert visible(bob.t("pending.checked.signed_out")) in edited
     assert world.store is not None
     assert await world.store.get_staff_credentials(bob.id) is None
+
+
+async def test_checking_while_clickbook_is_down_says_so_and_logs_why(
+    world: World, owner: Person, bob: Person, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.invites")
+    await invite_two(bob, clock)
+    await bob.send("/pending")
+    listing = bob.actor.last.message_id
+    await world.fail_clickbook("GETUSERFIELDS", "http500", times=10)
+
+    await bob.tap("pending.check", number=1)
+
+    edited = bob.actor.message(listing).text or ""
+    assert visible(bob.t("pending.checked.unavailable")) in edited
+    assert world.store is not None
+    [cid, _] = await world.store.pending_invites()
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.invites"]
+    assert f"checking invite {cid.id} failed: ClickBookFaultError" in logged
 
 
 async def test_checking_without_a_sign_in_says_so(
