@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.sandbox.world import World
 from tests.conversations.test_signup_reliability import FLOW, at_summary
+from tests.support.chat import visible
 
 
 async def test_a_stored_answer_the_bot_no_longer_takes_is_asked_again(world: World) -> None:
@@ -22,3 +25,30 @@ async def test_a_stored_answer_the_bot_no_longer_takes_is_asked_again(world: Wor
     ann.assert_sees("summary.title")
     await ann.tap("summary.confirm")
     ann.assert_sees("submit.done", name="Ann Lee")
+
+
+@pytest.mark.parametrize(
+    ("key", "stored", "step", "title", "detail"),
+    [
+        ("first_name", "", "first_name", "First name", "must be 1 to 100 characters long"),
+        ("last_name", "<b>", "last_name", "Last name", "may hold only letters, digits, spaces,"),
+        ("terms", "", "terms", "Terms", "the terms must be agreed to"),
+        ("timezone", "Mars/Base", "timezone", "Time zone", "time zone value 'Mars/Base' has"),
+        ("phone", None, "phone", "Phone", "Input should be a valid string"),
+    ],
+)
+async def test_a_refused_stored_answer_is_asked_again_with_the_reason(
+    world: World, key: str, stored: str | None, step: str, title: str, detail: str
+) -> None:
+    ann = await at_summary(world)
+    assert world.store is not None
+    await world.store.set_draft_field(ann.actor.id, FLOW, key, stored, world.clock())
+
+    await ann.tap("summary.confirm")
+
+    ann.assert_sees("submit.fix_named", fields=title)
+    ann.assert_asks(step)
+    [note] = [line for line in ann.actor.last.text.splitlines() if line.startswith("⚠️")]
+    assert note.startswith("⚠️ " + visible(ann.t("submit.field_error", detail=detail)))
+    assert "Value error" not in ann.actor.last.text
+    assert (await world.clickbook_state())["stubs"] == []

@@ -382,8 +382,9 @@ async def test_pending_user_is_not_asked_anything_again(world: World) -> None:
 
 
 async def test_job_retries_with_backoff_while_clickbook_stays_down(
-    world: World, clock: ManualClock
+    world: World, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="bot.signup")
     ann = await at_summary(world)
     await world.fail_clickbook("PROCESSREGSTUB", "http500", times=3 * CLIENT_ATTEMPTS)
     await ann.tap("summary.confirm")
@@ -395,6 +396,9 @@ async def test_job_retries_with_backoff_while_clickbook_stays_down(
     registration = await registration_of(world, ann)
     assert registration.attempts == 2
     assert registration.next_attempt_at == clock.now() + retry_delay(first, 1)
+    assert registration.last_error_code == "ClickBookFaultError"
+    retried = f"registration of user {ann.actor.id} will be retried: ClickBookFaultError"
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.signup"] == [retried] * 2
     clock.advance(retry_delay(first, 1))
     await world.run_jobs()
     assert (await registration_of(world, ann)).attempts == 3
@@ -680,3 +684,10 @@ async def test_clickbook_down_before_the_submit_is_explained_and_nothing_is_lost
     await ann.fill_to(start_at="timezone")
     await ann.tap("summary.confirm")
     ann.assert_sees("submit.done", name="Ann Lee")
+
+
+def test_the_retry_delay_doubles_from_the_first_up_to_an_hour() -> None:
+    first = timedelta(minutes=1)
+    delays = [retry_delay(first, attempts) for attempts in range(8)]
+    assert delays[:7] == [timedelta(minutes=m) for m in (1, 2, 4, 8, 16, 32, 60)]
+    assert retry_delay(first, 10_000) == timedelta(hours=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -121,8 +122,9 @@ async def test_a_pending_invite_to_the_same_email_is_flagged_before_sending(
 
 
 async def test_clickbook_down_while_inviting_keeps_the_answers(
-    world: World, owner: Person, bob: Person
+    world: World, owner: Person, bob: Person, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.invites")
     await bob.sign_in()
     await bob.fill_invite()
     await world.fail_clickbook("SETUSERFIELDS", "http500")
@@ -130,6 +132,8 @@ async def test_clickbook_down_while_inviting_keeps_the_answers(
     await bob.tap("invite.summary.confirm")
 
     bob.assert_sees("invite.unavailable")
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.invites"]
+    assert logged == [f"NewClientFile by {bob.id} failed: ClickBookFaultError"]
     bob.assert_sees("invite.summary.title")
     assert await world.control("GET", "/_sandbox/outbox") == []
     assert world.store is not None
@@ -139,8 +143,9 @@ async def test_clickbook_down_while_inviting_keeps_the_answers(
 
 
 async def test_a_lost_answer_from_clickbook_is_not_sent_again_blindly(
-    world: World, owner: Person, bob: Person
+    world: World, owner: Person, bob: Person, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.invites")
     await bob.sign_in()
     await bob.fill_invite()
     await world.fail_clickbook("SETUSERFIELDS", "drop")
@@ -148,6 +153,8 @@ async def test_a_lost_answer_from_clickbook_is_not_sent_again_blindly(
     await bob.tap("invite.summary.confirm")
 
     bob.assert_sees("invite.uncertain")
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.invites"]
+    assert logged == [f"NewClientFile by {bob.id}: outcome unknown (ClickBookTransportError)"]
     assert len(await world.control("GET", "/_sandbox/outbox")) == 1
     bob.assert_sees("invite.summary.title")
     await bob.tap("invite.summary.confirm")

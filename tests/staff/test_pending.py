@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
+
+import pytest
 
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
 from tests.staff.people import Person, accept
+from tests.staff.test_invite import change_staff_password
 from tests.support.chat import visible
 
 
@@ -75,6 +79,76 @@ async def test_another_staff_member_can_check_with_their_own_sign_in(
     owner.assert_sees("pending.checked.registered", name="Cid Cruz")
     assert not owner.received("notice.accepted", name="Cid Cruz", age="1 second ago")
     assert len(bob.received("notice.accepted", name="Cid Cruz", age="1 second ago")) == 1
+
+
+async def test_a_staff_member_without_a_sign_in_checks_with_the_inviters(
+    world: World, owner: Person, bob: Person, clock: ManualClock
+) -> None:
+    await invite_two(bob, clock)
+    await accept(world, "cid@example.com")
+    await owner.send("/pending")
+
+    await owner.tap("pending.check", number=1)
+
+    owner.assert_sees("pending.checked.registered", name="Cid Cruz")
+    await owner.send("/pending")
+    await owner.tap("pending.check", number=1)
+    owner.assert_sees("pending.checked.pending", name="Ann Lee")
+
+
+async def test_checking_an_invite_accepted_meanwhile_says_it_is_no_longer_pending(
+    world: World, owner: Person, bob: Person, clock: ManualClock
+) -> None:
+    await invite_two(bob, clock)
+    await bob.send("/pending")
+    listing = bob.actor.last.message_id
+    await accept(world, "cid@example.com")
+    clock.advance(timedelta(minutes=10))
+    await world.run_jobs()  # the poller notices first
+    assert len(bob.received("notice.accepted", name="Cid Cruz", age="10 minutes ago")) == 1
+
+    await bob.tap("pending.check", number=1)  # on the listing shown before
+
+    assert bob.actor.callbacks[-1].answer_text == bob.label("pending.toast.gone", name="Cid Cruz")
+    edited = bob.actor.message(listing).text or ""
+    assert visible(bob.t("pending.checked.gone")) in edited
+    assert len(bob.received("notice.accepted", name="Cid Cruz", age="10 minutes ago")) == 1
+
+
+async def test_checking_after_the_password_changed_asks_to_sign_in_again(
+    world: World, owner: Person, bob: Person, clock: ManualClock
+) -> None:
+    await invite_two(bob, clock)
+    await bob.send("/pending")
+    listing = bob.actor.last.message_id
+    change_staff_password(world)
+    clock.advance(timedelta(minutes=45))  # the session expires; renewing it is refused
+
+    await bob.tap("pending.check", number=1)
+
+    edited = bob.actor.message(listing).text or ""
+    assert visible(bob.t("pending.checked.signed_out")) in edited
+    assert world.store is not None
+    assert await world.store.get_staff_credentials(bob.id) is None
+
+
+async def test_checking_while_clickbook_is_down_says_so_and_logs_why(
+    world: World, owner: Person, bob: Person, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.invites")
+    await invite_two(bob, clock)
+    await bob.send("/pending")
+    listing = bob.actor.last.message_id
+    await world.fail_clickbook("GETUSERFIELDS", "http500", times=10)
+
+    await bob.tap("pending.check", number=1)
+
+    edited = bob.actor.message(listing).text or ""
+    assert visible(bob.t("pending.checked.unavailable")) in edited
+    assert world.store is not None
+    [cid, _] = await world.store.pending_invites()
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.invites"]
+    assert f"checking invite {cid.id} failed: ClickBookFaultError" in logged
 
 
 async def test_checking_without_a_sign_in_says_so(
