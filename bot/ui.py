@@ -144,7 +144,7 @@ async def delete_quietly(message: Message) -> bool:
     return True
 
 
-async def show_typing(bot: ExtBot, chat_id: int) -> None:  # type: ignore[type-arg]
+async def show_typing(bot: ExtBot, chat_id: int) -> None:
     """Show "typing…" before a slow call; a refusal is not fatal and only logged."""
     try:
         await bot.send_chat_action(chat_id, ChatAction.TYPING)
@@ -158,7 +158,7 @@ def is_not_modified(error: BadRequest) -> bool:
 
 
 async def show(
-    bot: ExtBot,  # type: ignore[type-arg]
+    bot: ExtBot,
     chat_id: int,
     screen: Screen,
     renderer: ScreenRenderer,
@@ -224,14 +224,14 @@ async def show(
     return sent
 
 
-async def _take_buttons_away(bot: ExtBot, chat_id: int, message_id: int) -> None:  # type: ignore[type-arg]
+async def _take_buttons_away(bot: ExtBot, chat_id: int, message_id: int) -> None:
     try:
         await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
     except (BadRequest, Forbidden) as error:
         log.info("could not remove the buttons of message %s: %s", message_id, error)
 
 
-async def remove_reply_keyboard(bot: ExtBot, chat_id: int) -> None:  # type: ignore[type-arg]
+async def remove_reply_keyboard(bot: ExtBot, chat_id: int) -> None:
     """Take a reply keyboard off the screen when the next screen needs inline buttons.
 
     A message cannot carry both, so a one-character message removes the keyboard and is deleted

@@ -466,7 +466,7 @@ class FormEngine:
 
     async def render(
         self,
-        bot: ExtBot,  # type: ignore[type-arg]
+        bot: ExtBot,
         session: FormSession,
         *,
         edit: Message | None = None,
@@ -479,7 +479,7 @@ class FormEngine:
 
     async def show(
         self,
-        bot: ExtBot,  # type: ignore[type-arg]
+        bot: ExtBot,
         session: FormSession,
         screen: Screen,
         *,
@@ -549,7 +549,7 @@ class FormEngine:
 
     async def show_intro(
         self,
-        bot: ExtBot,  # type: ignore[type-arg]
+        bot: ExtBot,
         session: FormSession,
         screen: Screen,
     ) -> Message | None:
@@ -563,7 +563,7 @@ class FormEngine:
 
     async def cancel(
         self,
-        bot: ExtBot,  # type: ignore[type-arg]
+        bot: ExtBot,
         session: FormSession,
         edit: Message | None = None,
     ) -> None:
@@ -583,14 +583,14 @@ class FormEngine:
             return None
         return [Button(str(label), str(action)) for label, action in labels]
 
-    async def handle(self, update: Update, bot: ExtBot, session: FormSession) -> bool:  # type: ignore[type-arg]
+    async def handle(self, update: Update, bot: ExtBot, session: FormSession) -> bool:
         """Process one update for this form; return True when the conversation ended."""
         try:
             return await self._handle(update, bot, session)
         finally:
             await session.flush()
 
-    async def _handle(self, update: Update, bot: ExtBot, session: FormSession) -> bool:  # type: ignore[type-arg]
+    async def _handle(self, update: Update, bot: ExtBot, session: FormSession) -> bool:
         query = update.callback_query
         message = update.effective_message
         if query is not None:
@@ -651,7 +651,7 @@ class FormEngine:
         bot: ExtBot,
         session: FormSession,
         action: str,
-        edit: Message | None,  # type: ignore[type-arg]
+        edit: Message | None,
     ) -> bool:
         current = session.current()
         if action == "cancel":
@@ -694,7 +694,7 @@ class FormEngine:
 
     async def _navigate(
         self,
-        bot: ExtBot,  # type: ignore[type-arg]
+        bot: ExtBot,
         session: FormSession,
         action: str,
         label: str,
@@ -724,7 +724,7 @@ class FormEngine:
 
     async def _apply(
         self,
-        bot: ExtBot,  # type: ignore[type-arg]
+        bot: ExtBot,
         session: FormSession,
         current: Field,
         outcome: Outcome,

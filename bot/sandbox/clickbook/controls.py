@@ -27,7 +27,7 @@ _ACCEPT_ERRORS = {
 
 
 def _state(request: Request) -> SandboxState:
-    return request.app.state.sandbox  # type: ignore[no-any-return]
+    return request.app.state.sandbox
 
 
 def _error(message: str, status_code: int) -> JSONResponse:
