@@ -12,10 +12,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.bench.calls import is_chat_bound
+from bot.bench.report import CHAT_CALLS_PER_ACTION
 from bot.sandbox.world import World
 from tests.support.chat import SIGN_UP_ACTIONS, Customer, bot_problems, customer
-
-CALLS_PER_ACTION = 1.2
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +48,7 @@ async def test_after_the_whole_sign_up_no_old_screen_keeps_its_buttons(world: Wo
     assert len(with_buttons(ann)) <= 1
     assert_only_the_newest_has_buttons(ann)
     chat_calls = [call for call in world.emulator.calls[first_call:] if is_chat_bound(call)]
-    assert len(chat_calls) <= SIGN_UP_ACTIONS * CALLS_PER_ACTION
+    assert len(chat_calls) <= SIGN_UP_ACTIONS * CHAT_CALLS_PER_ACTION
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,10 @@ import pytest
 
 from bot.bench.calls import is_chat_bound
 from bot.bench.customers import perform_on_bot, signup_actions
+from bot.bench.report import CHAT_CALLS_PER_ACTION
 from bot.clickbook import ClickBookAuthError
 from bot.sandbox.world import World
-from tests.support.chat import Customer, customer
-
-MAX_CHAT_CALLS_PER_ACTION = 1.2
+from tests.support.chat import SIGN_UP_ACTIONS, Customer, customer
 
 
 def shows(ann: Customer, secret: str) -> bool:
@@ -150,9 +149,9 @@ async def test_a_sign_up_with_both_entries_stays_within_the_bot_api_budget(world
 
     ann.assert_sees("submit.done", name="Ann Lee")
     assert [action.step for action in actions].count("password") == 1
-    assert len(actions) == 14
+    assert len(actions) == SIGN_UP_ACTIONS
     chat_bound = [call for call in world.emulator.calls[calls:] if is_chat_bound(call)]
-    assert len(chat_bound) <= MAX_CHAT_CALLS_PER_ACTION * len(actions)
+    assert len(chat_bound) <= CHAT_CALLS_PER_ACTION * len(actions)
 
 
 async def test_the_end_screen_says_how_to_sign_in_and_reset_the_password(world: World) -> None:
