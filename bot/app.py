@@ -11,7 +11,9 @@ race, and no customer waits for another customer's ClickBook calls.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -67,8 +69,14 @@ def build_application(
     request: BaseRequest | None = None,
     updates_request: BaseRequest | None = None,
     rate_limiter: bool = True,
+    limiter_clock: Callable[[], float] = time.monotonic,
+    limiter_sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """Wire the flows, persistence, jobs and error handling into a PTB application."""
+    """Wire the flows, persistence, jobs and error handling into a PTB application.
+
+    ``limiter_clock`` and ``limiter_sleep`` are the rate limiter's time: tests pass a clock
+    that jumps over the waits, so Telegram's pacing costs them no real seconds.
+    """
     protect_logs()
     settings = services.settings
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
@@ -89,7 +97,12 @@ def build_application(
     )
     if rate_limiter:
         builder = builder.rate_limiter(
-            FairRateLimiter(max_retries=TELEGRAM_RETRIES, metrics=services.metrics)
+            FairRateLimiter(
+                max_retries=TELEGRAM_RETRIES,
+                clock=limiter_clock,
+                sleep=limiter_sleep,
+                metrics=services.metrics,
+            )
         )
     if request is not None:
         builder = builder.request(request)

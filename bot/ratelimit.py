@@ -58,9 +58,13 @@ class LeakyBucket:
         return max(0.0, (self.level - self.capacity) / self.rate)
 
     def pause(self, now: float, seconds: float) -> None:
-        """Hold every later call for ``seconds`` (Telegram said so with a 429)."""
+        """Hold every later call for ``seconds`` (Telegram said so with a 429).
+
+        The next reservation takes one slot more, so the bucket is filled to one slot short of
+        ``seconds``: that call waits exactly as long as Telegram asked, not a slot longer.
+        """
         self._drain(now)
-        self.level = max(self.level, self.capacity + seconds * self.rate)
+        self.level = max(self.level, self.capacity + seconds * self.rate - 1)
 
     def is_idle(self, now: float) -> bool:
         """Tell whether the bucket is empty, i.e. no different from a new one."""

@@ -14,6 +14,7 @@ dropped the update, as a flooded processor does): no polling, no sleeping. Actio
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -60,6 +61,9 @@ class World:
     client: ClickBookClient | None = None
     application: Application[Any, Any, Any, Any, Any, Any] | None = None
     rate_limiter: bool = False
+    limiter_clock: Callable[[], float] = time.monotonic
+    limiter_sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
+    """The rate limiter's time; tests pass a clock that jumps over its waits."""
     clickbook_timeout: float = 15.0
     """Seconds the bot's ClickBook client waits for an answer (a longer ``delay`` times out)."""
     clickbook_sleep: Callable[[float], Awaitable[object]] | None = None
@@ -90,6 +94,8 @@ class World:
         sandbox_clock: Callable[[], datetime] | None = None,
         sandbox_config: SandboxConfig | None = None,
         rate_limiter: bool = False,
+        limiter_clock: Callable[[], float] = time.monotonic,
+        limiter_sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         clickbook_timeout: float = 15.0,
         clickbook_sleep: Callable[[float], Awaitable[object]] | None = None,
         telegram_clock: Callable[[], datetime] | None = None,
@@ -103,7 +109,8 @@ class World:
         ``telegram_clock`` drives the emulator's time rules (e.g. how long a callback query
         can be answered); by default the emulator keeps real time. ``clickbook_network``
         wraps the transport between the bot and the ClickBook sandbox, ``telegram_network``
-        those between the bot and the Telegram emulator.
+        those between the bot and the Telegram emulator. ``limiter_clock`` and
+        ``limiter_sleep`` are the rate limiter's time (real by default).
         """
         urls = sandbox_urls(CLICKBOOK_ORIGIN)
         config = sandbox_config or SandboxConfig()
@@ -129,6 +136,8 @@ class World:
             if sandbox_clock
             else create_app(config),
             rate_limiter=rate_limiter,
+            limiter_clock=limiter_clock,
+            limiter_sleep=limiter_sleep,
             clickbook_timeout=clickbook_timeout,
             clickbook_sleep=clickbook_sleep,
             clickbook_network=clickbook_network,
@@ -172,6 +181,8 @@ class World:
             request=self._telegram_request(),
             updates_request=self._telegram_request(),
             rate_limiter=self.rate_limiter,
+            limiter_clock=self.limiter_clock,
+            limiter_sleep=self.limiter_sleep,
         )
         await self.application.initialize()
         if self.application.post_init is not None:

@@ -17,13 +17,14 @@ from bot.sandbox.world import World
 from bot.services import Services
 from bot.status_server import scrape_of
 from tests.support.chat import SIGN_UP_ACTIONS, customer
-from tests.support.timing import no_sleep
+from tests.support.timing import SkippedTime, no_sleep
 
 
 @pytest.fixture
 def world_options() -> dict[str, Any]:
-    """The bot with its production rate limiter, and ClickBook retries without waiting."""
-    return {"rate_limiter": True, "clickbook_sleep": no_sleep}
+    """The bot with its production rate limiter (on a clock that skips its waits), and
+    ClickBook retries without waiting."""
+    return {"rate_limiter": True, "clickbook_sleep": no_sleep} | SkippedTime().for_the_limiter()
 
 
 async def scraped(world: World) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:

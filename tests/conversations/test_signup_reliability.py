@@ -22,7 +22,7 @@ from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
 from bot.signup import retry_delay
 from tests.support.chat import Customer, customer, visible
-from tests.support.timing import no_sleep
+from tests.support.timing import SkippedTime, no_sleep
 
 CLIENT_ATTEMPTS = 4
 """The ClickBook client's attempts for a request that is safe to repeat."""
@@ -520,8 +520,11 @@ async def test_daily_cap_on_submissions(tmp_path: Path, clock: ManualClock) -> N
 async def test_telegram_flood_limit_is_waited_out(
     tmp_path: Path, settings: Settings, clock: ManualClock
 ) -> None:
-    # The only test that waits in real time: PTB's rate limiter sleeps the 1 s Telegram asks.
-    world = await make_world(tmp_path, settings, clock, rate_limiter=True)
+    # The production rate limiter, on a clock that jumps over its waits.
+    time = SkippedTime()
+    world = await make_world(
+        tmp_path, settings, clock, rate_limiter=True, **time.for_the_limiter()
+    )
     try:
         ann = customer(world)
         world.emulator.fail_next("sendMessage", status=429, retry_after=1)
@@ -531,6 +534,7 @@ async def test_telegram_flood_limit_is_waited_out(
         ann.assert_sees("start.welcome", business="ClickBook", name="Ann")
         [refused] = [call for call in world.emulator.calls if call.status == 429]
         assert refused.method == "sendMessage"
+        assert time.slept == [1.0], "the welcome was sent again once Telegram's second passed"
         await ann.tap("start.begin")
         await ann.fill_to()
         await ann.tap("summary.confirm")
