@@ -33,13 +33,17 @@ def tool(name: str) -> str:
     return found
 
 
+TOOL_TIMEOUT = 300
+"""Seconds a tool may take: `pip wheel` fetches its build backend, slow on a loaded machine."""
+
+
 def run_tool(name: str, *arguments: str, environ: dict[str, str] | None = None) -> tuple[int, str]:
     """Run a tool on our own files; return its exit code and everything it said."""
     result = subprocess.run(  # noqa: S603 - our own files
         [tool(name), *arguments],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=TOOL_TIMEOUT,
         check=False,
         env=environ,
     )
