@@ -175,12 +175,13 @@ def _without_inputs(exc: ValidationError) -> ValidationError:
     return ValidationError.from_exception_data(
         exc.title,
         [
+            # Only type, msg and loc are copied: the input and its context stay behind.
             {
                 "type": PydanticCustomError(error["type"], error["msg"]),
                 "loc": error["loc"],
                 "input": HIDDEN_INPUT,
             }
-            for error in exc.errors(include_url=False, include_context=False, include_input=False)
+            for error in exc.errors()
         ],
         hide_input=True,
     )
