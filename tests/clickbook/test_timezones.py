@@ -1,6 +1,6 @@
 """Tests for parsing Domino time zone strings and their offsets, checked against IANA data."""
 
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -320,6 +320,18 @@ def test_zone_is_frozen_and_hashable() -> None:
 def test_naive_instant_is_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
         AUS_EASTERN.utc_offset_at(datetime(2025, 1, 1))  # noqa: DTZ001
+
+
+class _NoOffset(tzinfo):
+    """A tzinfo that knows no offset: Python treats its datetimes as naive."""
+
+    def utcoffset(self, dt: datetime | None) -> None:
+        return None
+
+
+def test_an_instant_whose_tzinfo_has_no_offset_is_refused_as_naive() -> None:
+    with pytest.raises(ValueError, match="^instant must be timezone-aware$"):
+        AUS_EASTERN.utc_offset_at(datetime(2025, 1, 1, tzinfo=_NoOffset()))
 
 
 @pytest.mark.parametrize(
