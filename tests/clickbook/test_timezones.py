@@ -328,6 +328,12 @@ class _NoOffset(tzinfo):
     def utcoffset(self, dt: datetime | None) -> None:
         return None
 
+    def dst(self, dt: datetime | None) -> None:
+        return None
+
+    def tzname(self, dt: datetime | None) -> None:
+        return None
+
 
 def test_an_instant_whose_tzinfo_has_no_offset_is_refused_as_naive() -> None:
     with pytest.raises(ValueError, match="^instant must be timezone-aware$"):
