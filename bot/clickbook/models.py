@@ -172,17 +172,19 @@ class _Form(BaseModel):
 
 def _without_inputs(exc: ValidationError) -> ValidationError:
     """Return a copy of ``exc`` whose line errors carry no input value and no context."""
+    # pydantic re-raises these line errors under the model's own title and hide_input.
     return ValidationError.from_exception_data(
-        exc.title,
+        exc.title,  # pragma: no mutate: replaced by the model's title when re-raised
         [
+            # Only type, msg and loc are copied: the input and its context stay behind.
             {
                 "type": PydanticCustomError(error["type"], error["msg"]),
                 "loc": error["loc"],
                 "input": HIDDEN_INPUT,
             }
-            for error in exc.errors(include_url=False, include_context=False, include_input=False)
+            for error in exc.errors()
         ],
-        hide_input=True,
+        hide_input=True,  # pragma: no mutate: the model's hide_input_in_errors applies
     )
 
 

@@ -1,6 +1,6 @@
 """Tests for parsing Domino time zone strings and their offsets, checked against IANA data."""
 
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -141,35 +141,174 @@ def test_places_come_from_the_label(label: str, places: tuple[str, ...]) -> None
 
 
 @pytest.mark.parametrize(
-    "value",
+    ("value", "message"),
     [
-        pytest.param("", id="empty"),
-        pytest.param("Z=-10$DO=1$ZX=66$ZN=AUS Eastern", id="dst-without-rule"),
-        pytest.param("DO=0$ZX=66$ZN=AUS Eastern", id="no-z"),
-        pytest.param("Z=-10$ZX=66$ZN=AUS Eastern", id="no-do"),
-        pytest.param("Z=-10$DO=0$ZN=AUS Eastern", id="no-zx"),
-        pytest.param("Z=-10$DO=0$ZX=66", id="no-zn"),
-        pytest.param("Z=-10$DO=0$ZX=66$ZN=  ", id="blank-zn"),
-        pytest.param("Z=ten$DO=0$ZX=66$ZN=X", id="word-z"),
-        pytest.param("Z=NaN$DO=0$ZX=66$ZN=X", id="nan-z"),
-        pytest.param("Z=-5.33$DO=0$ZX=66$ZN=X", id="fractional-minute"),
-        pytest.param("Z=-15$DO=0$ZX=66$ZN=X", id="too-far-east"),
-        pytest.param("Z=-10$DO=2$ZX=66$ZN=X", id="do-two"),
-        pytest.param("Z=-10$DO=0$ZX=abc$ZN=X", id="zx-word"),
-        pytest.param("Z=-10$Z=-9$DO=0$ZX=66$ZN=X", id="repeated-key"),
-        pytest.param("Z=-10$DO=0$ZX=66$ZN=X$junk", id="part-without-equals"),
-        pytest.param("Z=-10$DO=1$DL=10 1 1 4 1$ZX=66$ZN=X", id="five-numbers"),
-        pytest.param("Z=-10$DO=1$DL=10 1 1 4 a 1$ZX=66$ZN=X", id="letter-in-rule"),
-        pytest.param("Z=-10$DO=1$DL=13 1 1 4 1 1$ZX=66$ZN=X", id="month-13"),
-        pytest.param("Z=-10$DO=1$DL=10 5 1 4 1 1$ZX=66$ZN=X", id="week-5"),
-        pytest.param("Z=-10$DO=1$DL=10 0 1 4 1 1$ZX=66$ZN=X", id="week-0"),
-        pytest.param("Z=-10$DO=1$DL=10 1 8 4 1 1$ZX=66$ZN=X", id="weekday-8"),
-        pytest.param("Z=-10$DO=1$DL=10 1 1 4 1 0$ZX=66$ZN=X", id="weekday-0"),
+        pytest.param("", "time zone value '' has a malformed part ''", id="empty"),
+        pytest.param(
+            "Z=-10$DO=1$ZX=66$ZN=AUS Eastern",
+            "time zone value 'Z=-10$DO=1$ZX=66$ZN=AUS Eastern' observes DST but lacks DL",
+            id="dst-without-rule",
+        ),
+        pytest.param(
+            "DO=0$ZX=66$ZN=AUS Eastern",
+            "time zone value 'DO=0$ZX=66$ZN=AUS Eastern' lacks Z",
+            id="no-z",
+        ),
+        pytest.param(
+            "Z=-10$ZX=66$ZN=AUS Eastern",
+            "time zone value 'Z=-10$ZX=66$ZN=AUS Eastern' lacks DO",
+            id="no-do",
+        ),
+        pytest.param(
+            "Z=-10$DO=0$ZN=AUS Eastern",
+            "time zone value 'Z=-10$DO=0$ZN=AUS Eastern' lacks ZX",
+            id="no-zx",
+        ),
+        pytest.param(
+            "Z=-10$DO=0$ZX=66", "time zone value 'Z=-10$DO=0$ZX=66' lacks ZN", id="no-zn"
+        ),
+        pytest.param(
+            "Z=-10$DO=0$ZX=66$ZN=  ",
+            "time zone value 'Z=-10$DO=0$ZX=66$ZN=  ' has an empty ZN",
+            id="blank-zn",
+        ),
+        pytest.param(
+            "Z=ten$DO=0$ZX=66$ZN=X",
+            "time zone value 'Z=ten$DO=0$ZX=66$ZN=X' has a non-numeric Z",
+            id="word-z",
+        ),
+        pytest.param(
+            "Z=NaN$DO=0$ZX=66$ZN=X",
+            "time zone value 'Z=NaN$DO=0$ZX=66$ZN=X' has a non-numeric Z",
+            id="nan-z",
+        ),
+        pytest.param(
+            "Z=-5.33$DO=0$ZX=66$ZN=X",
+            "time zone value 'Z=-5.33$DO=0$ZX=66$ZN=X' has Z that is not whole minutes",
+            id="fractional-minute",
+        ),
+        pytest.param(
+            "Z=-15$DO=0$ZX=66$ZN=X",
+            "time zone value 'Z=-15$DO=0$ZX=66$ZN=X' has Z out of range",
+            id="too-far-east",
+        ),
+        pytest.param(
+            "Z=-10$DO=2$ZX=66$ZN=X",
+            "time zone value 'Z=-10$DO=2$ZX=66$ZN=X' has DO='2', not 0 or 1",
+            id="do-two",
+        ),
+        pytest.param(
+            "Z=-10$DO=0$ZX=abc$ZN=X",
+            "time zone value 'Z=-10$DO=0$ZX=abc$ZN=X' has a non-numeric ZX",
+            id="zx-word",
+        ),
+        pytest.param(
+            "Z=-10$Z=-9$DO=0$ZX=66$ZN=X",
+            "time zone value 'Z=-10$Z=-9$DO=0$ZX=66$ZN=X' repeats Z",
+            id="repeated-key",
+        ),
+        pytest.param(
+            "Z=-10$DO=0$ZX=66$ZN=X$junk",
+            "time zone value 'Z=-10$DO=0$ZX=66$ZN=X$junk' has a malformed part 'junk'",
+            id="part-without-equals",
+        ),
+        pytest.param(
+            "Z=-10$DO=1$DL=10 1 1 4 1$ZX=66$ZN=X",
+            "a DST rule needs six numbers, got '10 1 1 4 1'",
+            id="five-numbers",
+        ),
+        pytest.param(
+            "Z=-10$DO=1$DL=10 1 1 4 a 1$ZX=66$ZN=X",
+            "a DST rule needs six numbers, got '10 1 1 4 a 1'",
+            id="letter-in-rule",
+        ),
+        pytest.param(
+            "Z=-10$DO=1$DL=13 1 1 4 1 1$ZX=66$ZN=X",
+            "start_month\n  Input should be less than or equal to 12",
+            id="month-13",
+        ),
+        pytest.param(
+            "Z=-10$DO=1$DL=10 5 1 4 1 1$ZX=66$ZN=X",
+            "a DST rule week must be 1..4 or -1, got '10 5 1 4 1 1'",
+            id="week-5",
+        ),
+        pytest.param(
+            "Z=-10$DO=1$DL=10 0 1 4 1 1$ZX=66$ZN=X",
+            "a DST rule week must be 1..4 or -1, got '10 0 1 4 1 1'",
+            id="week-0",
+        ),
+        pytest.param(
+            "Z=-10$DO=1$DL=10 1 8 4 1 1$ZX=66$ZN=X",
+            "start_weekday\n  Input should be less than or equal to 7",
+            id="weekday-8",
+        ),
+        pytest.param(
+            "Z=-10$DO=1$DL=10 1 1 4 1 0$ZX=66$ZN=X",
+            "end_weekday\n  Input should be greater than or equal to 1",
+            id="weekday-0",
+        ),
+        pytest.param(
+            "=5$Z=0$DO=0$ZX=1$ZN=X",
+            "time zone value '=5$Z=0$DO=0$ZX=1$ZN=X' has a malformed part '=5'",
+            id="empty-key",
+        ),
+        pytest.param("ZX=1", "time zone value 'ZX=1' lacks DO, Z, ZN", id="three-missing"),
+        pytest.param(
+            "Z=Infinity$DO=0$ZX=1$ZN=X",
+            "time zone value 'Z=Infinity$DO=0$ZX=1$ZN=X' has a non-numeric Z",
+            id="infinite-z",
+        ),
+        pytest.param(
+            "Z=14.25$DO=0$ZX=1$ZN=X",
+            "time zone value 'Z=14.25$DO=0$ZX=1$ZN=X' has Z out of range",
+            id="too-far-west",
+        ),
+        pytest.param(
+            "Z=-10$DO=1$DL=10 1 1 13 1 1$ZX=66$ZN=X",
+            "end_month\n  Input should be less than or equal to 12",
+            id="end-month-13",
+        ),
+        pytest.param(
+            "Z=-10$DO=1$DL=10 1 1 4 5 1$ZX=66$ZN=X",
+            "a DST rule week must be 1..4 or -1, got '10 1 1 4 5 1'",
+            id="end-week-5",
+        ),
+        pytest.param(
+            "Z=-10$DO=1$DL=10 -2 1 4 1 1$ZX=66$ZN=X",
+            "a DST rule week must be 1..4 or -1, got '10 -2 1 4 1 1'",
+            id="week-minus-2",
+        ),
+        pytest.param(
+            "Z=-10$DO=1$DL=10 1 0 4 1 1$ZX=66$ZN=X",
+            "start_weekday\n  Input should be greater than or equal to 1",
+            id="start-weekday-0",
+        ),
+        pytest.param(
+            "Z=-10$DO=1$DL=0 1 1 4 1 1$ZX=66$ZN=X",
+            "start_month\n  Input should be greater than or equal to 1",
+            id="month-0",
+        ),
+        pytest.param(
+            "Z=-10$DO=1$DL=10 1 1 4 1 8$ZX=66$ZN=X",
+            "end_weekday\n  Input should be less than or equal to 7",
+            id="end-weekday-8",
+        ),
+        pytest.param(
+            "Z=-10$DO=1$DL=10 1 1 4 1 1 1$ZX=66$ZN=X",
+            "a DST rule needs six numbers, got '10 1 1 4 1 1 1'",
+            id="seven-numbers",
+        ),
+        pytest.param(
+            "Z=-10$DO=0$ZX=6 6$ZN=X",
+            "time zone value 'Z=-10$DO=0$ZX=6 6$ZN=X' has a non-numeric ZX",
+            id="zx-with-space",
+        ),
     ],
 )
-def test_malformed_values_are_rejected(value: str) -> None:
-    with pytest.raises(ValueError, match=r"."):
+def test_malformed_values_are_rejected_with_the_reason(value: str, message: str) -> None:
+    with pytest.raises(ValueError, match=r".") as caught:
         TimeZone.parse(value, "(GMT+10:00) Sydney")
+    assert message in str(caught.value)
 
 
 def test_zone_is_frozen_and_hashable() -> None:
@@ -181,6 +320,24 @@ def test_zone_is_frozen_and_hashable() -> None:
 def test_naive_instant_is_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
         AUS_EASTERN.utc_offset_at(datetime(2025, 1, 1))  # noqa: DTZ001
+
+
+class _NoOffset(tzinfo):
+    """A tzinfo that knows no offset: Python treats its datetimes as naive."""
+
+    def utcoffset(self, dt: datetime | None) -> None:
+        return None
+
+    def dst(self, dt: datetime | None) -> None:
+        return None
+
+    def tzname(self, dt: datetime | None) -> None:
+        return None
+
+
+def test_an_instant_whose_tzinfo_has_no_offset_is_refused_as_naive() -> None:
+    with pytest.raises(ValueError, match="^instant must be timezone-aware$"):
+        AUS_EASTERN.utc_offset_at(datetime(2025, 1, 1, tzinfo=_NoOffset()))
 
 
 @pytest.mark.parametrize(
@@ -303,3 +460,45 @@ def test_offset_depends_only_on_the_instant(
     local = zone.local_time(instant.astimezone(viewer))
     assert local == instant
     assert local.utcoffset() == offset
+
+
+@pytest.mark.parametrize(
+    ("value", "offset", "name", "rule"),
+    [
+        pytest.param(
+            " Z = -5.5 $ DO = 0 $ZX= 51 $ZN= India ",
+            timedelta(hours=5, minutes=30),
+            "India",
+            None,
+            id="spaces-around-everything",
+        ),
+        pytest.param("Z=-14$DO=0$ZX=1$ZN=Line", timedelta(hours=14), "Line", None, id="east-edge"),
+        pytest.param(
+            "Z=14$DO=0$ZX=1$ZN=Baker", timedelta(hours=-14), "Baker", None, id="west-edge"
+        ),
+        pytest.param(
+            "Z=0$DO= 1 $DL= 1 4 7 12 -1 2 $ZX=1$ZN=Far weeks",
+            timedelta(0),
+            "Far weeks",
+            DstRule(
+                start_month=1,
+                start_week=4,
+                start_weekday=7,
+                end_month=12,
+                end_week=-1,
+                end_weekday=2,
+            ),
+            id="rule-at-its-bounds",
+        ),
+    ],
+)
+def test_values_at_the_edges_parse(
+    value: str, offset: timedelta, name: str, rule: DstRule | None
+) -> None:
+    zone = TimeZone.parse(value, "(GMT) Somewhere")
+    assert (zone.value, zone.standard_offset, zone.name, zone.dst_rule) == (
+        value,
+        offset,
+        name,
+        rule,
+    )
