@@ -184,7 +184,9 @@ async def test_cancel_typed_takes_the_reply_keyboard_away_and_anything_brings_it
         [s.text("start.resume"), s.step(2, s.text("name.last_prompt"))]
     )
     assert ann.actor.reply_keyboard == [["Lee"], [s.label("form.back"), s.label("form.cancel")]]
-    assert await ann.draft_answers() == {"first_name": "Ann"}
+    await ann.send("Lee")
+    assert ann.actor.last.text == s.step(3, s.text("email.prompt"))
+    assert await ann.draft_answers() == {"first_name": "Ann", "last_name": "Lee"}
 
 
 async def test_a_sticker_at_the_welcome_asks_for_text_and_the_next_text_is_the_answer(
