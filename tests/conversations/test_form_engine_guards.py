@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.domain.countries import all_countries
 from bot.sandbox.world import World
 from bot.ui import Button
 from conversations.form import match_label
 from tests.conversations.test_signup_forged_taps import nonce_of
 from tests.conversations.test_signup_reliability import FLOW
-from tests.support.chat import bot_problems, customer, forged_tap, tap_with_data
+from tests.support.chat import bot_problems, customer, forged_tap, tap_with_data, visible
 
 
 def test_typed_text_matching_two_buttons_chooses_neither() -> None:
@@ -109,3 +111,49 @@ async def test_a_forged_action_no_field_knows_is_refused(world: World) -> None:
     ann.assert_sees("form.stale")
     ann.assert_asks("terms")
     assert await ann.draft_answers() == answers
+
+
+@pytest.mark.parametrize(
+    ("at", "action", "notice"),
+    [
+        pytest.param("terms", "keep", "form.stale", id="keep-when-nothing-is-re-asked"),
+        pytest.param("terms", "edit.email", "form.stale", id="edit-before-the-summary"),
+        pytest.param("terms", "confirm", None, id="confirm-before-the-summary"),
+        pytest.param("terms", "begin", None, id="start-again"),
+        pytest.param("summary", "edit.no_such_field", None, id="edit-an-unknown-field"),
+        pytest.param("summary", "skip", None, id="skip-on-the-summary"),
+        pytest.param("summary", "agree", None, id="a-fields-action-on-the-summary"),
+    ],
+)
+async def test_a_forged_engine_tap_shows_the_same_step_and_changes_nothing(
+    world: World, at: str, action: str, notice: str | None
+) -> None:
+    ann = customer(world)
+    await ann.start()
+    await ann.fill_to(None if at == "summary" else at)
+    shown = ann.actor.last
+    assert world.store is not None
+    before = await world.store.get_draft(ann.actor.id, FLOW)
+    assert before is not None
+    nonce = nonce_of(ann, ann.label("form.cancel"))
+
+    await forged_tap(ann.actor, f"{FLOW}:{nonce}:{action}")
+
+    # The same step again, with "that step has changed" for an action it has no button for,
+    # and a quiet answer to the tap: no "creating your account" toast.
+    question = [visible(ann.t("form.step", number=8, total=8)), visible(ann.t("terms.prompt"))]
+    same = shown.text if at == "summary" else "\n".join(question)
+    stale = [visible(ann.t(notice))] if notice else []
+    assert ann.actor.last.text == "\n\n".join([*stale, same])
+    assert ann.actor.last.buttons == shown.buttons
+    if notice is None:
+        assert ann.actor.last.message_id == shown.message_id
+    assert ann.actor.callbacks[-1].answer_text is None
+    after = await world.store.get_draft(ann.actor.id, FLOW)
+    assert after is not None
+    assert after.editing is None
+    assert {k: v for k, v in after.fields.items() if not k.startswith("_")} == {
+        k: v for k, v in before.fields.items() if not k.startswith("_")
+    }
+    assert (await world.clickbook_state())["users"] == []
+    assert bot_problems(world) == []
