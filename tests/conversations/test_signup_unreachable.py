@@ -18,6 +18,7 @@ from tests.conversations.test_signup_reliability import (
     CLIENT_ATTEMPTS,
     assert_no_stale_progress,
     at_summary,
+    attempts_counted,
     make_world,
     registration_of,
 )
@@ -74,6 +75,7 @@ async def test_clickbook_unreachable_at_confirm_is_unavailable_not_uncertain(
     assert not ann.sees("submit.uncertain")
     assert_no_stale_progress(ann)
     assert await registration_of(world, ann) is None  # nothing can exist at ClickBook
+    assert await attempts_counted(world, ann) == 0  # and an outage does not use up the cap
     network(world).refusing = False
     await ann.tap("summary.confirm")
     ann.assert_sees("submit.done", name="Ann Lee")
