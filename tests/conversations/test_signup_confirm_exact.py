@@ -6,16 +6,19 @@ dropped answer, a time off by a retry delay or a second account cannot pass unno
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
 from bot.storage.records import Registration, RegistrationState
 from tests.conftest import START
+from tests.conversations.test_signup_reliability import count_seen
 from tests.staff.test_invite_refusals import Wire
 from tests.support.chat import customer
 from tests.support.timing import no_sleep
@@ -27,10 +30,48 @@ PHONE_REFUSED = (
 )
 
 
+class HeldEdit:
+    """The network to Telegram; once ``armed``, the next screen edit waits for ``release``."""
+
+    def __init__(self) -> None:
+        self.armed = False
+        self.holding = asyncio.Event()
+        self.release = asyncio.Event()
+
+    def wrap(self, inner: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
+        """Put this network in front of one of the bot's transports to Telegram."""
+        return _Holding(inner, self)
+
+
+class _Holding(httpx.AsyncBaseTransport):
+    def __init__(self, inner: httpx.AsyncBaseTransport, held: HeldEdit) -> None:
+        self.inner = inner
+        self.held = held
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Hold the armed edit; pass everything on."""
+        held = self.held
+        if held.armed and request.url.path.endswith("/editMessageText"):
+            held.armed = False
+            held.holding.set()
+            await held.release.wait()
+        return await self.inner.handle_async_request(request)
+
+
 @pytest.fixture
-def world_options() -> dict[str, Any]:
-    """The bot behind a network that can garble a SETUSERFIELDS, with instant retries."""
-    return {"clickbook_sleep": no_sleep, "clickbook_network": Wire}
+def telegram() -> HeldEdit:
+    """The network between the bot and Telegram, shared by the bot's two transports."""
+    return HeldEdit()
+
+
+@pytest.fixture
+def world_options(telegram: HeldEdit) -> dict[str, Any]:
+    """The bot behind networks that can garble a SETUSERFIELDS and hold a screen edit."""
+    return {
+        "clickbook_sleep": no_sleep,
+        "clickbook_network": Wire,
+        "telegram_network": telegram.wrap,
+    }
 
 
 def wire(world: World) -> Wire:
@@ -116,3 +157,23 @@ async def test_an_answer_clickbook_refuses_at_confirm_is_asked_again_and_counted
     await ann.fill_to(start_at="phone", stop_before="country")
     await ann.tap("summary.confirm")
     ann.assert_sees("submit.done", name="Ann Lee")
+
+
+async def test_the_job_leaves_the_result_to_the_confirm_that_is_telling_it(
+    world: World, telegram: HeldEdit
+) -> None:
+    ann = customer(world)
+    await ann.start()
+    await ann.fill_to()
+    held = telegram
+    held.armed = True
+
+    confirming = asyncio.create_task(ann.tap("summary.confirm"))
+    await asyncio.wait_for(held.holding.wait(), 5)
+    # The account is active and the customer is being told: not the job's to tell again.
+    await world.run_jobs()
+    held.release.set()
+    await asyncio.wait_for(confirming, 5)
+
+    assert count_seen(ann, "submit.done", name="Ann Lee") == 1
+    assert count_seen(ann, "submit.active", name="Ann Lee") == 0
