@@ -287,12 +287,11 @@ class SignupService:
         if not stored:  # the "submitting" row is gone: nothing left to attach the StubID to
             log.warning("the submission of user %s vanished before its StubID", telegram_id)
             return Result(Outcome.STUB_UNSAVED)
-        return await self._finish(telegram_id, registration.email, full_name, password, progress)
+        return await self._finish(telegram_id, full_name, password, progress)
 
     async def _finish(
         self,
         telegram_id: int,
-        email: str,
         full_name: str,
         password: SecretStr | None,
         progress: Progress,
@@ -408,7 +407,6 @@ class SignupService:
             try:
                 result = await self._finish(
                     record.telegram_id,
-                    record.email,
                     record.full_name,
                     password_for(record.telegram_id),
                     _quiet,

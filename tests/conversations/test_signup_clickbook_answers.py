@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.config import Settings
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
-from tests.conversations.test_signup_reliability import at_summary, make_world
+from tests.conversations.test_signup_reliability import at_summary, make_world, signup_log
 from tests.support.chat import customer
 
 
 async def test_garbled_answer_to_setuserfields_is_an_unknown_outcome_not_a_retry_prompt(
-    tmp_path: Path, settings: Settings, clock: ManualClock
+    tmp_path: Path, settings: Settings, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     world = await make_world(tmp_path, settings, clock)
     try:
@@ -23,6 +25,10 @@ async def test_garbled_answer_to_setuserfields_is_an_unknown_outcome_not_a_retry
         await ann.tap("summary.confirm")
 
         ann.assert_sees("submit.uncertain")
+        unknown_outcome = (
+            f"SETUSERFIELDS outcome unknown for user {ann.actor.id}: ClickBookResponseError"
+        )
+        assert signup_log(caplog) == [unknown_outcome]
         assert world.store is not None
         unknown = await world.store.get_registration(ann.actor.id)
         assert unknown is not None

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 from bot.sandbox.world import World
-from tests.conversations.test_signup_reliability import FLOW, at_summary
+from tests.conversations.test_signup_reliability import FLOW, at_summary, signup_log
 from tests.support.chat import visible
 
 
-async def test_a_stored_answer_the_bot_no_longer_takes_is_asked_again(world: World) -> None:
+async def test_a_stored_answer_the_bot_no_longer_takes_is_asked_again(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
     ann = await at_summary(world)
     assert world.store is not None
     # A draft written by an older version, or edited by hand: not an address any more.
@@ -19,6 +21,8 @@ async def test_a_stored_answer_the_bot_no_longer_takes_is_asked_again(world: Wor
 
     ann.assert_sees("submit.fix_named", fields="Email")
     ann.assert_asks("email")
+    local = f"draft of user {ann.actor.id} failed local validation: ValidationError"
+    assert signup_log(caplog) == [local]
     assert "email" not in await ann.draft_answers()
     assert (await world.clickbook_state())["stubs"] == []
     await ann.fill_to(start_at="email", stop_before="phone")

@@ -88,6 +88,17 @@ def assert_no_stale_progress(ann: Customer) -> None:
         assert count_seen(ann, f"submit.{stage}") == 0, (stage, texts_seen(ann))
 
 
+def signup_log(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Return what the sign-up service logged, oldest first."""
+    return [r.getMessage() for r in caplog.records if r.name == "bot.signup"]
+
+
+async def attempts_counted(world: World, ann: Customer) -> int:
+    """Return how many of the user's submissions count towards today's cap."""
+    assert world.store is not None
+    return await world.store.count_signup_attempts(ann.actor.id, world.clock() - timedelta(days=1))
+
+
 async def registration_of(world: World, ann: Customer) -> Any:
     """Return the user's registration row (None before SETUSERFIELDS answered)."""
     assert world.store is not None
@@ -98,7 +109,7 @@ async def registration_of(world: World, ann: Customer) -> Any:
 
 
 async def test_clickbook_down_at_create_keeps_everything_and_confirm_works_later(
-    world: World,
+    world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
     ann = await at_summary(world)
     await world.fail_clickbook("SETUSERFIELDS", "http500")
@@ -108,6 +119,9 @@ async def test_clickbook_down_at_create_keeps_everything_and_confirm_works_later
     ann.assert_sees("submit.unavailable")
     ann.assert_sees("summary.title")
     assert_no_stale_progress(ann)
+    assert signup_log(caplog) == [
+        f"SETUSERFIELDS refused for user {ann.actor.id}: ClickBookFaultError"
+    ]
     assert await registration_of(world, ann) is None
     state = await world.clickbook_state()
     assert state["stubs"] == []
@@ -257,6 +271,7 @@ async def test_answer_clickbook_no_longer_takes_is_asked_again(world: World) -> 
     ann.assert_sees("timezone.prompt")
     assert_no_stale_progress(ann)
     assert (await world.clickbook_state())["stubs"] == []
+    assert await attempts_counted(world, ann) == 0  # it never left: not counted
     await ann.fill_to(start_at="timezone", stop_before="password")
     ann.assert_sees("summary.title")
     await ann.tap("summary.confirm")
@@ -327,7 +342,7 @@ async def test_failure_after_the_stub_is_finished_by_the_job_with_one_message(
 
 
 async def test_the_customer_hears_of_the_account_before_the_sign_in_check(
-    world: World, clock: ManualClock
+    world: World, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     ann = await at_summary(world)
     await world.fail_clickbook("LOGIN", "http500", times=CLIENT_ATTEMPTS)
@@ -339,6 +354,9 @@ async def test_the_customer_hears_of_the_account_before_the_sign_in_check(
     ann.assert_sees("submit.done", name="Ann Lee")
     assert await pending_faults(world) == []
     assert (await registration_of(world, ann)).state == "processed"
+    assert signup_log(caplog) == [
+        f"sign-in check of user {ann.actor.id} failed: ClickBookResponseError"
+    ]
     messages = len(ann.actor.bot_messages)
     clock.advance(timedelta(hours=2))
     await world.run_jobs()

@@ -7,6 +7,7 @@ other request to the sandbox.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
+from tests.conversations.test_signup_reliability import signup_log
 from tests.support.chat import Customer, customer, visible
 from tests.support.timing import no_sleep
 
@@ -52,7 +54,10 @@ def error_shown(ann: Customer) -> bool:
     return any(apology in text for text in texts for apology in apologies)
 
 
-async def test_failed_sign_out_after_the_sign_up_still_says_registered(world: World) -> None:
+async def test_failed_sign_out_after_the_sign_up_still_says_registered(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.signup")
     ann = customer(world)
 
     await ann.sign_up()
@@ -60,6 +65,9 @@ async def test_failed_sign_out_after_the_sign_up_still_says_registered(world: Wo
     assert isinstance(world.clickbook_transport, SignOutDown)
     assert world.clickbook_transport.refused > 0
     ann.assert_sees("submit.done", name="Ann Lee")
+    assert signup_log(caplog) == [
+        f"sign-out of user {ann.actor.id} failed: ClickBookResponseError"
+    ]
     assert not error_shown(ann)
     assert world.store is not None
     assert await world.store.get_draft(ann.actor.id, FLOW) is None

@@ -18,9 +18,11 @@ from tests.conversations.test_signup_reliability import (
     CLIENT_ATTEMPTS,
     assert_no_stale_progress,
     at_summary,
+    attempts_counted,
     make_world,
     registration_of,
 )
+from tests.support.chat import customer
 
 
 class Unreachable(httpx.AsyncBaseTransport):
@@ -74,6 +76,7 @@ async def test_clickbook_unreachable_at_confirm_is_unavailable_not_uncertain(
     assert not ann.sees("submit.uncertain")
     assert_no_stale_progress(ann)
     assert await registration_of(world, ann) is None  # nothing can exist at ClickBook
+    assert await attempts_counted(world, ann) == 0  # and an outage does not use up the cap
     network(world).refusing = False
     await ann.tap("summary.confirm")
     ann.assert_sees("submit.done", name="Ann Lee")
@@ -109,3 +112,32 @@ async def test_a_stub_being_activated_is_not_due_for_the_job(world: World) -> No
 
     assert due == []
     ann.assert_sees("submit.done", name="Ann Lee")
+
+
+async def test_the_job_finishes_the_others_while_one_submission_is_being_activated(
+    world: World, clock: ManualClock
+) -> None:
+    ann = customer(world)  # the first due (same retry time, lower id): left to her submission
+    bea = customer(world, first_name="Bea", last_name="Ng", phone="+61412345679")
+    bea.email = "bea.ng@example.com"
+    bea.answers = {"first_name": "Bea", "last_name": "Ng"}
+    await bea.start()
+    await bea.fill_to()
+    await world.fail_clickbook("PROCESSREGSTUB", "http500", times=CLIENT_ATTEMPTS)
+    await bea.tap("summary.confirm")
+    bea.assert_sees("submit.pending")
+    await ann.start()
+    await ann.fill_to()
+    network(world).holding = True
+
+    confirming = asyncio.create_task(ann.tap("summary.confirm"))
+    await asyncio.wait_for(network(world).held.wait(), 5)
+    network(world).holding = False  # only Ann's activation is held
+    clock.advance(world.settings.registration_retry)
+    await world.run_jobs()
+
+    bea.assert_sees("submit.done", name="Bea Ng")
+    network(world).release.set()
+    await asyncio.wait_for(confirming, 5)
+    ann.assert_sees("submit.done", name="Ann Lee")
+    assert len((await world.clickbook_state())["users"]) == 2

@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
 from bot.signup import STUB_LIFETIME
+from tests.conversations.test_signup_reliability import signup_log
 from tests.support.chat import Customer, customer
 from tests.support.timing import no_sleep
 
@@ -84,7 +85,9 @@ async def at_summary(world: World) -> Customer:
     return ann
 
 
-async def test_when_the_first_write_fails_clickbook_is_not_called(world: World) -> None:
+async def test_when_the_first_write_fails_clickbook_is_not_called(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
     ann = await at_summary(world)
     refuse(world, "full_disk", "BEFORE INSERT")
 
@@ -92,6 +95,9 @@ async def test_when_the_first_write_fails_clickbook_is_not_called(world: World) 
 
     ann.assert_sees("submit.not_saved")
     ann.assert_sees("summary.title")
+    assert signup_log(caplog) == [
+        f"could not record the submission of user {ann.actor.id}: IntegrityError"
+    ]
     assert network(world).registrations == 0
     assert (await world.clickbook_state())["stubs"] == []
     assert world.store is not None
@@ -108,7 +114,7 @@ async def test_when_the_first_write_fails_clickbook_is_not_called(world: World) 
 
 
 async def test_when_the_stub_id_write_fails_the_row_stays_and_retries_stay_capped(
-    world: World,
+    world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
     ann = await at_summary(world)
     refuse(world, "full_disk", "BEFORE UPDATE OF stub_id", "WHEN NEW.stub_id IS NOT NULL")
@@ -116,6 +122,9 @@ async def test_when_the_stub_id_write_fails_the_row_stays_and_retries_stay_cappe
     await ann.tap("summary.confirm")
 
     ann.assert_sees("submit.stub_unsaved")
+    assert signup_log(caplog) == [
+        f"could not store the StubID of user {ann.actor.id}: IntegrityError"
+    ]
     assert world.store is not None
     unknown = await world.store.get_registration(ann.actor.id)
     assert unknown is not None

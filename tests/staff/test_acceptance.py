@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -35,6 +36,11 @@ async def test_the_whole_loop_tells_the_inviter_exactly_once(
     clock.advance(ONE_POLL_LATER)
     await world.run_jobs()
     assert not bea.received("notice.accepted", name="Ann Lee", age="6 minutes ago")
+    assert world.store is not None
+    [waiting] = await world.store.pending_invites()
+    # Still invited: checked again one poll interval (±10%) later, no failure counted.
+    assert waiting.check_failures == 0
+    assert POLL * 0.9 <= waiting.next_check_at - clock() <= POLL * 1.1
 
     await accept(world, "ann@example.com")
     clock.advance(ONE_POLL_LATER)
@@ -116,6 +122,28 @@ async def test_clickbook_down_while_polling_backs_off_and_recovers(
     await world.run_jobs()
 
     assert len(bob.received("notice.accepted", name="Ann Lee", age="18 minutes ago")) == 1
+
+
+async def test_a_failed_check_does_not_hold_up_the_other_invites(
+    world: World, owner: Person, bob: Person, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.invites")
+    await bob.sign_in()
+    await bob.invite(email="ann@example.com")
+    await bob.invite(first="Cid", last="Cruz", email="cid@example.com")
+    await accept(world, "ann@example.com")
+    await accept(world, "cid@example.com")
+    await world.fail_clickbook("GETUSERFIELDS", "http500", times=4)  # one check's attempts
+    clock.advance(ONE_POLL_LATER)
+
+    await world.run_jobs()
+
+    assert len(bob.received_any("notice.accepted")) == 1
+    assert world.store is not None
+    [failed] = await world.store.pending_invites()
+    assert failed.check_failures == 1
+    failure = f"invite {failed.id}: status check failed (ClickBookFaultError); backing off"
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.invites"][-1] == failure
 
 
 async def test_each_inviter_hears_about_their_own_invites(
