@@ -166,6 +166,7 @@ async def test_a_live_registration_is_never_overwritten(store: Store, state_step
     with pytest.raises(RegistrationExistsError) as raised:
         await _create(store, stub_id="SECOND")
     assert raised.value.telegram_id == 1
+    assert str(raised.value) == "telegram user 1 already has a registration in progress"
     kept = await store.get_registration(1)
     assert kept is not None
     assert (kept.stub_id, kept.state) == ("FIRST", state_step)
@@ -225,14 +226,15 @@ async def test_no_registration_is_remembered_until_one_is_created(store: Store) 
     assert registration.stub_id == "STUB-41"
 
 
-async def test_a_read_racing_the_creation_does_not_hide_it(store: Store) -> None:
+@pytest.mark.parametrize("step", ["create", "begin"])
+async def test_a_read_racing_the_creation_does_not_hide_it(store: Store, step: str) -> None:
     flight = ReadInFlight(store)
     read = asyncio.create_task(store.get_registration(42))
     await asyncio.wait_for(flight.sent.wait(), 5)  # the read's SELECT is under way
-    await store.create_registration(
-        42, chat_id=42, stub_id="STUB-42", email="z@example.com", full_name="Z Q",
-        language="en", now=at(0),
-    )  # fmt: skip
+    if step == "create":
+        await _create(store, 42)
+    else:
+        await _begin(store, 42)
     await read
     assert await store.get_registration(42) is not None
 
@@ -298,6 +300,7 @@ async def _begin(store: Store, telegram_id: int = 1, **overrides: object) -> int
 async def test_begin_records_the_intent_without_a_stub_and_counts_the_attempt(
     store: Store,
 ) -> None:
+    assert await store.get_registration(1) is None  # remembered: none
     attempt = await _begin(store)
     assert await store.get_registration(1) == _row(
         stub_id=None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 from types import EllipsisType
+from typing import Any
 
 import aiosqlite
 import pytest
@@ -366,3 +367,28 @@ async def test_a_language_read_inside_a_rolled_back_transaction_is_not_kept(stor
     assert await store.get_language(7) is None
     await store.set_language(7, "es")
     assert await store.get_language(7) == "es"
+
+
+async def test_per_user_reads_asked_on_every_update_reach_the_file_once(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await store.set_language(1, "en")
+    await store.set_draft_field(1, "signup", "email", "a@example.com", T0)
+    store.forget_cached()
+    reads: list[str] = []
+    fetch_one = store._fetch_one
+
+    async def counted(sql: str, params: Any = ()) -> Any:
+        reads.append(sql.split()[1])
+        return await fetch_one(sql, params)
+
+    monkeypatch.setattr(store, "_fetch_one", counted)
+    for _ in range(3):
+        assert await store.get_language(1) == "en"
+        assert await store.get_language(2) is None
+        assert await store.get_registration(1) is None
+        draft = await store.get_draft(1, "signup")
+        assert draft is not None
+        assert draft.fields == {"email": "a@example.com"}
+        assert await store.get_draft(2, "signup") is None
+    assert len(reads) == 5
