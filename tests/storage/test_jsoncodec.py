@@ -85,10 +85,11 @@ def test_nesting_up_to_the_limit_is_kept_and_one_more_is_refused() -> None:
     with pytest.raises(ValueError, match=r"^value(\[0\]){65}: nested deeper than 64 levels$"):
         encode_json(_nested(65))
     deep_dict: dict[str, Any] = {"k": 1}
-    for _ in range(64):
+    for _ in range(63):
         deep_dict = {"k": deep_dict}
+    assert decode_json(encode_json(deep_dict)) == deep_dict
     with pytest.raises(ValueError, match="nested deeper than 64 levels"):
-        encode_json(deep_dict)
+        encode_json({"k": deep_dict})
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -19,6 +20,18 @@ def test_a_moment_is_written_as_utc_text_with_microseconds() -> None:
     assert back.tzinfo is UTC
     assert from_db_time_or_none("2026-03-01T09:30:05.000007Z") == moment
     assert from_db_time_or_none(None) is None
+
+
+def test_the_text_is_utc_whatever_zone_the_machine_runs_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        assert to_db_time(datetime(2026, 3, 1, 9, 30, tzinfo=UTC)) == "2026-03-01T09:30:00.000000Z"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_the_text_sorts_in_time_order() -> None:
@@ -43,5 +56,7 @@ class _NoOffset(datetime):
     ],
 )
 def test_a_moment_without_an_offset_is_refused(moment: datetime) -> None:
-    with pytest.raises(ValueError, match="the store needs timezone-aware datetimes"):
+    with pytest.raises(
+        ValueError, match=r"^the store needs timezone-aware datetimes \(got a naive one\)$"
+    ):
         to_db_time(moment)

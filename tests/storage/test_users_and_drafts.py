@@ -392,3 +392,30 @@ async def test_per_user_reads_asked_on_every_update_reach_the_file_once(
         assert draft.fields == {"email": "a@example.com"}
         assert await store.get_draft(2, "signup") is None
     assert len(reads) == 5
+
+
+async def test_every_draft_write_keeps_what_it_wrote_for_the_next_read(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[str] = []
+    fetch_one = store._fetch_one
+
+    async def counted(sql: str, params: Any = ()) -> Any:
+        if sql.startswith("SELECT"):
+            reads.append(sql)
+        return await fetch_one(sql, params)
+
+    monkeypatch.setattr(store, "_fetch_one", counted)
+    writes = [
+        store.set_draft_field(1, "su", "a", 1, T0),
+        store.set_draft_editing(1, "su", "a", at(1)),
+        store.update_draft(1, "su", set_fields={"b": 2}, now=at(2)),
+        store.remove_draft_field(1, "su", "a", at(3)),
+    ]
+    expected = [({"a": 1}, None), ({"a": 1}, "a"), ({"a": 1, "b": 2}, "a"), ({"b": 2}, "a")]
+    for write, (fields, editing) in zip(writes, expected, strict=True):
+        await write
+        draft = await store.get_draft(1, "su")
+        assert draft is not None
+        assert (draft.fields, draft.editing) == (fields, editing)
+    assert reads == []
