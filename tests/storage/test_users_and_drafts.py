@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+from types import EllipsisType
+from typing import Any
 
+import aiosqlite
 import pytest
 
-from bot.storage import Store
+from bot.storage import Draft, Store
 from tests.storage.conftest import T0, ReadInFlight, at
 
 
@@ -220,3 +224,198 @@ async def test_a_draft_written_in_a_rolled_back_transaction_is_not_kept(store: S
     draft = await store.get_draft(10, "su")
     assert draft is not None
     assert draft.fields["name"] == "kept"
+
+
+async def test_a_draft_comes_back_exactly_as_written(store: Store) -> None:
+    written = await store.set_draft_field(3, "invite", "email", "a@example.com", at(1))
+    assert written == Draft(
+        telegram_id=3, flow="invite", fields={"email": "a@example.com"}, editing=None,
+        updated_at=at(1),
+    )  # fmt: skip
+    store.forget_cached()  # read from the file, not from memory
+    assert await store.get_draft(3, "invite") == written
+
+
+async def test_the_editing_mark_alone_starts_an_empty_draft(store: Store) -> None:
+    started = await store.set_draft_editing(4, "signup", "email", at(1))
+    assert started == Draft(
+        telegram_id=4, flow="signup", fields={}, editing="email", updated_at=at(1)
+    )
+    store.forget_cached()
+    assert await store.get_draft(4, "signup") == started
+
+
+@pytest.mark.parametrize("editing", ["phone", None, ...])
+async def test_update_draft_starts_a_draft_with_only_the_fields_it_sets(
+    store: Store, editing: str | None | EllipsisType
+) -> None:
+    await store.update_draft(
+        4, "signup", set_fields={"email": "a@example.com", "age": 3}, remove_fields=["phone"],
+        editing=editing, now=at(2),
+    )  # fmt: skip
+    expected = Draft(
+        telegram_id=4, flow="signup", fields={"email": "a@example.com", "age": 3},
+        editing=None if editing is ... else editing, updated_at=at(2),
+    )  # fmt: skip
+    assert await store.get_draft(4, "signup") == expected
+    store.forget_cached()
+    assert await store.get_draft(4, "signup") == expected
+
+
+async def test_update_draft_with_nothing_to_set_starts_an_empty_draft(store: Store) -> None:
+    await store.update_draft(4, "signup", set_fields={}, remove_fields=["a"], now=at(2))
+    store.forget_cached()
+    assert await store.get_draft(4, "signup") == Draft(
+        telegram_id=4, flow="signup", fields={}, editing=None, updated_at=at(2)
+    )
+
+
+async def test_update_draft_removes_every_named_field(store: Store) -> None:
+    for name in ["a", "b", "c", "d"]:
+        await store.set_draft_field(4, "signup", name, name, T0)
+    await store.update_draft(4, "signup", set_fields={"e": 5}, remove_fields=["a", "c", "x"],
+                             now=at(1))  # fmt: skip
+    store.forget_cached()
+    draft = await store.get_draft(4, "signup")
+    assert draft is not None
+    assert draft.fields == {"b": "b", "d": "d", "e": 5}
+
+
+async def test_update_draft_refuses_a_bad_name_to_remove_or_edit(store: Store) -> None:
+    with pytest.raises(ValueError, match="identifiers"):
+        await store.update_draft(4, "s", set_fields={}, remove_fields=["a.b"], now=T0)
+    with pytest.raises(ValueError, match="identifiers"):
+        await store.update_draft(4, "s", set_fields={}, editing="$x", now=T0)
+    with pytest.raises(TypeError, match="draft field 'when'"):
+        await store.update_draft(4, "s", set_fields={"when": T0}, now=T0)
+    assert await store.get_draft(4, "s") is None
+
+
+async def test_old_drafts_are_pruned_and_no_longer_read_from_memory(store: Store) -> None:
+    await store.set_draft_field(1, "signup", "email", "a@example.com", at(0))
+    await store.set_draft_field(1, "invite", "email", "b@example.com", at(5))
+    await store.set_draft_field(2, "signup", "email", "c@example.com", at(10))
+    assert await store.get_draft(1, "signup") is not None  # kept in memory
+
+    assert await store.prune_drafts(at(5)) == 1
+
+    assert await store.get_draft(1, "signup") is None
+    assert await store.get_draft(1, "invite") is not None  # changed at the limit: kept
+    assert await store.get_draft(2, "signup") is not None
+    assert await store.prune_drafts(at(11)) == 2
+    assert await store.get_draft(2, "signup") is None
+
+
+async def test_a_draft_is_read_from_the_file_inside_a_transaction(store: Store) -> None:
+    await store.set_draft_field(1, "signup", "email", "a@example.com", T0)
+    async with store.transaction():
+        draft = await store.get_draft(1, "signup")
+        assert draft is not None
+        assert draft.fields == {"email": "a@example.com"}
+        assert await store.get_draft(2, "signup") is None
+
+
+async def test_the_kept_drafts_are_bounded(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.storage._drafts._DRAFT_CACHE_SIZE", 2)
+    for user in range(1, 6):
+        await store.set_draft_field(user, "signup", "n", user, T0)
+        assert len(store._drafts) <= 2
+    for user in range(1, 6):
+        draft = await store.get_draft(user, "signup")
+        assert draft is not None
+        assert draft.fields == {"n": user}
+        assert len(store._drafts) <= 2
+
+
+async def test_forgetting_the_caches_reads_changes_made_by_another_writer(
+    store: Store, db_path: Path
+) -> None:
+    await store.set_language(1, "en")
+    await store.set_draft_field(1, "signup", "email", "a@example.com", T0)
+    assert (await store.get_language(1), await store.get_registration(1)) == ("en", None)
+    assert await store.get_draft(1, "signup") is not None
+    async with aiosqlite.connect(db_path) as other:  # e.g. a restored backup
+        await other.execute("UPDATE users SET language = 'de'")
+        await other.execute("DELETE FROM drafts")
+        await other.execute(
+            "INSERT INTO registrations (telegram_id, chat_id, stub_id, email, full_name, "
+            "language, state, created_at, updated_at) VALUES (1, 1, 'S', 'a@example.com', "
+            "'A B', 'en', 'stub_created', ?, ?)",
+            ("2026-03-01T09:00:00.000000Z", "2026-03-01T09:00:00.000000Z"),
+        )
+        await other.commit()
+
+    store.forget_cached()
+
+    assert await store.get_language(1) == "de"
+    assert await store.get_draft(1, "signup") is None
+    registration = await store.get_registration(1)
+    assert registration is not None
+    assert registration.stub_id == "S"
+
+
+async def test_a_language_read_inside_a_rolled_back_transaction_is_not_kept(store: Store) -> None:
+    async def choose_then_fail() -> None:
+        async with store.transaction():
+            await store.set_language(7, "ru")
+            assert await store.get_language(7) == "ru"
+            assert await store.get_language(8) is None
+            raise RuntimeError("roll back")
+
+    with pytest.raises(RuntimeError):
+        await choose_then_fail()
+    assert await store.get_language(7) is None
+    await store.set_language(7, "es")
+    assert await store.get_language(7) == "es"
+
+
+async def test_per_user_reads_asked_on_every_update_reach_the_file_once(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await store.set_language(1, "en")
+    await store.set_draft_field(1, "signup", "email", "a@example.com", T0)
+    store.forget_cached()
+    reads: list[str] = []
+    fetch_one = store._fetch_one
+
+    async def counted(sql: str, params: Any = ()) -> Any:
+        reads.append(sql.split()[1])
+        return await fetch_one(sql, params)
+
+    monkeypatch.setattr(store, "_fetch_one", counted)
+    for _ in range(3):
+        assert await store.get_language(1) == "en"
+        assert await store.get_language(2) is None
+        assert await store.get_registration(1) is None
+        draft = await store.get_draft(1, "signup")
+        assert draft is not None
+        assert draft.fields == {"email": "a@example.com"}
+        assert await store.get_draft(2, "signup") is None
+    assert len(reads) == 5
+
+
+async def test_every_draft_write_keeps_what_it_wrote_for_the_next_read(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[str] = []
+    fetch_one = store._fetch_one
+
+    async def counted(sql: str, params: Any = ()) -> Any:
+        if sql.startswith("SELECT"):
+            reads.append(sql)
+        return await fetch_one(sql, params)
+
+    monkeypatch.setattr(store, "_fetch_one", counted)
+    writes = [
+        store.set_draft_field(1, "su", "a", 1, T0),
+        store.set_draft_editing(1, "su", "a", at(1)),
+        store.update_draft(1, "su", set_fields={"b": 2}, now=at(2)),
+        store.remove_draft_field(1, "su", "a", at(3)),
+    ]
+    expected = [({"a": 1}, None), ({"a": 1}, "a"), ({"a": 1, "b": 2}, "a"), ({"b": 2}, "a")]
+    for write, (fields, editing) in zip(writes, expected, strict=True):
+        await write
+        draft = await store.get_draft(1, "su")
+        assert draft is not None
+        assert (draft.fields, draft.editing) == (fields, editing)
+    assert reads == []
