@@ -74,6 +74,24 @@ async def test_an_owner_lists_and_removes_staff(world: World, owner: Person, bob
     bob.assert_sees("unknown.command")
 
 
+async def test_removing_a_member_who_never_signed_in_completes(
+    world: World, owner: Person, bob: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.staff")
+    await owner.send("/staff")
+    await owner.tap("staff.list.remove", name="Bob Baker")
+
+    await owner.tap("staff.remove.yes")
+
+    owner.assert_sees("staff.remove.done", name="Bob Baker")
+    assert len(bob.received("staff.remove.told")) == 1
+    assert bob.menu() == CUSTOMER_MENU
+    # Who removed whom stays in the operator's log.
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.staff"][-1] == (
+        f"staff member {bob.id} removed"
+    )
+
+
 async def test_removal_takes_effect_in_the_middle_of_a_form(
     world: World, owner: Person, bob: Person
 ) -> None:

@@ -162,10 +162,13 @@ async def test_a_lost_answer_from_clickbook_is_not_sent_again_blindly(
     assert "Bob Baker" not in bob.last_text
 
 
+@pytest.mark.parametrize("restart", [False, True], ids=["in-memory", "read-back"])
 async def test_an_expired_session_is_renewed_without_asking(
-    world: World, owner: Person, bob: Person, clock: ManualClock
+    world: World, owner: Person, bob: Person, clock: ManualClock, restart: bool
 ) -> None:
     await bob.sign_in()
+    if restart:
+        await world.restart()  # the sign-in is read back from the store before it is renewed
     assert world.store is not None
     assert world.settings.secret_key is not None
     cipher = CredentialCipher(world.settings.secret_key)

@@ -59,6 +59,7 @@ async def test_wrong_passwords_stop_at_the_limit_before_clickbook_locks(
 
     bob.assert_sees("signin.wrong_last")
     assert bob.received_any("signin.limited")  # in the same message
+    assert "(in 1 day)" in bob.last_text  # the three failures leave the window in a day
     # Two more wrong tries would lock the ClickBook account, had the bot sent them on.
     for _ in range(2):
         await bob.sign_in(password="still-wrong")
