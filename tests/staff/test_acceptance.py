@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -93,8 +94,9 @@ async def test_a_failed_renewal_asks_once_to_sign_in_and_keeps_the_invite(
 
 
 async def test_each_failed_renewal_after_a_new_sign_in_is_told_again(
-    world: World, owner: Person, bob: Person, clock: ManualClock
+    world: World, owner: Person, bob: Person, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="bot.staff_sessions")
     await bob.sign_in()
     await bob.invite()
     change_staff_password(world)
@@ -108,6 +110,9 @@ async def test_each_failed_renewal_after_a_new_sign_in_is_told_again(
     await world.run_jobs()
 
     assert len(bob.received("notice.sign_in_again", count=1)) == 2
+    deleted = f"staff {bob.id}: renewing the ClickBook session failed; sign-in deleted"
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.staff_sessions"]
+    assert logged.count(deleted) == 2
 
 
 async def test_a_member_who_signed_out_is_not_asked_to_sign_in_again(

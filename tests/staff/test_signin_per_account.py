@@ -27,7 +27,7 @@ from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
 from bot.staff_sessions import SIGNIN_FAILURE_LIMIT
 from tests.staff.conftest import behind
-from tests.staff.people import STAFF_EMAIL, Person, person
+from tests.staff.people import STAFF_EMAIL, STAFF_PASSWORD, Person, person
 from tests.staff.test_invite import NEW_PASSWORD, change_staff_password
 from tests.support.network import HeldSignIn
 
@@ -131,6 +131,24 @@ async def test_two_staff_members_signing_in_at_once_do_not_both_use_the_last_att
     assert logins(world) == SIGNIN_FAILURE_LIMIT
     assert carol.sees_only("signin.limited")
     assert failures_at_clickbook(world) == (SIGNIN_FAILURE_LIMIT, False)
+
+
+async def test_a_slow_sign_in_to_one_account_holds_up_no_other_account(
+    world: World, bob: Person, carol: Person
+) -> None:
+    await bob.send("/signin")
+    await bob.send(STAFF_EMAIL)
+    network(world).armed = True
+    bobs = asyncio.create_task(bob.send(STAFF_PASSWORD))
+    await asyncio.wait_for(network(world).holding.wait(), 5)
+
+    # Only sign-ins to the same account wait for each other.
+    await asyncio.wait_for(carol.sign_in(email="someone.else@sandbox.example"), 5)
+
+    carol.assert_sees("signin.wrong", attempts=SIGNIN_FAILURE_LIMIT - 1)
+    network(world).release.set()
+    await asyncio.wait_for(bobs, 5)
+    bob.assert_sees("signin.done", name="Sam Staff")
 
 
 async def test_a_failed_renewal_counts_towards_the_account(
