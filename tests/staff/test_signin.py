@@ -83,6 +83,9 @@ async def test_the_limit_is_per_staff_member(world: World, owner: Person, bob: P
     await owner.sign_in()
 
     owner.assert_sees("signin.done", name="Sam Staff")
+    await bob.sign_in()  # another account, but his own three failures count
+    assert bob.sees_only("signin.limited")
+    assert "(in 1 day)" in bob.last_text
 
 
 async def test_clickbook_lockout_is_shown_as_such(

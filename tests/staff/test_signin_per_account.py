@@ -93,6 +93,7 @@ async def test_two_staff_members_share_the_accounts_three_attempts(
     await carol.sign_in()
 
     assert carol.sees_only("signin.limited")
+    assert "(in 1 day)" in carol.last_text  # when Bob's failures leave the window
     # Three, two below ClickBook's lockout at five, whoever types them.
     assert logins(world) == 3
     assert failures_at_clickbook(world) == (3, False)
