@@ -99,6 +99,18 @@ async def test_two_staff_members_share_the_accounts_three_attempts(
     assert failures_at_clickbook(world) == (3, False)
 
 
+async def test_the_accounts_last_attempt_says_when_the_account_is_free_again(
+    world: World, bob: Person, carol: Person
+) -> None:
+    for attempt in range(SIGNIN_FAILURE_LIMIT - 1):
+        await bob.sign_in(password=f"wrong-{attempt}")
+
+    await carol.sign_in(password="typo")  # her first failure, the account's last
+
+    carol.assert_sees("signin.wrong_last")
+    assert "(in 1 day)" in carol.last_text
+
+
 async def test_two_staff_members_signing_in_at_once_do_not_both_use_the_last_attempt(
     world: World, owner: Person, bob: Person
 ) -> None:
