@@ -258,7 +258,7 @@ async def test_the_staff_chat_gets_a_short_notice_without_contact_details(
 
 
 async def test_a_replaced_secret_key_asks_once_to_sign_in_again(
-    world: World, owner: Person, bob: Person, clock: ManualClock
+    world: World, owner: Person, bob: Person, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     await bob.sign_in()
     await bob.invite()
@@ -274,6 +274,8 @@ async def test_a_replaced_secret_key_asks_once_to_sign_in_again(
     assert bob.received_any("notice.accepted") == []
     assert world.store is not None
     assert await world.store.get_staff_credentials(bob.id) is None  # unreadable: deleted
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.staff_sessions"]
+    assert logged == [f"staff {bob.id}: the stored sign-in cannot be decrypted; deleting it"]
     await bob.sign_in()
     await world.run_jobs()
     assert len(bob.received("notice.accepted", name="Ann Lee", age="3 hours ago")) == 1

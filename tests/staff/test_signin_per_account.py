@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import logging
 import re
 import sqlite3
 from collections import Counter
@@ -206,7 +207,7 @@ async def test_a_failed_renewal_signs_out_every_holder_of_the_account(
 
 
 async def test_a_stored_sign_in_of_an_account_past_its_limit_is_not_used(
-    world: World, bob: Person, carol: Person, clock: ManualClock
+    world: World, bob: Person, carol: Person, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     await bob.sign_in()
     for attempt in range(SIGNIN_FAILURE_LIMIT):
@@ -214,12 +215,15 @@ async def test_a_stored_sign_in_of_an_account_past_its_limit_is_not_used(
     assert logins(world) == 1 + SIGNIN_FAILURE_LIMIT
     clock.advance(timedelta(hours=2))  # still inside the day's window
     await world.restart()  # Bob's sign-in is read back from the store
+    caplog.set_level(logging.INFO, logger="bot.staff_sessions")
 
     await bob.send("/invite")
 
     bob.assert_sees("invite.sign_in_first")
     assert world.store is not None
     assert await world.store.get_staff_credentials(bob.id) is None
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.staff_sessions"]
+    assert logged == [f"staff {bob.id}: the stored sign-in's account is past its limit"]
 
 
 async def test_the_account_is_counted_by_a_keyed_hash_never_by_its_email(
