@@ -112,6 +112,19 @@ async def test_the_accounts_last_attempt_says_when_the_account_is_free_again(
     assert "(in 1 day)" in carol.last_text
 
 
+async def test_a_successful_sign_in_clears_the_accounts_failures_for_everyone(
+    world: World, bob: Person, carol: Person
+) -> None:
+    for attempt in range(SIGNIN_FAILURE_LIMIT - 1):
+        await carol.sign_in(password=f"typo-{attempt}")
+    await bob.sign_in()  # ClickBook forgets the account's failures; so does the bot
+    bob.assert_sees("signin.done", name="Sam Staff")
+
+    await carol.sign_in(password="typo-again")
+
+    carol.assert_sees("signin.wrong", attempts=SIGNIN_FAILURE_LIMIT - 1)
+
+
 async def test_two_staff_members_signing_in_at_once_do_not_both_use_the_last_attempt(
     world: World, owner: Person, bob: Person
 ) -> None:
