@@ -44,10 +44,21 @@ def owner(world: World) -> Person:
     return olga
 
 
+async def joined(owner: Person, first_name: str, last_name: str) -> Person:
+    """A new person who became staff through a link of ``owner``'s (not signed in yet)."""
+    member = person(owner.world, first_name, last_name)
+    await member.open_link(await owner.make_link())
+    member.assert_sees("staff.link.joined")
+    return member
+
+
 @pytest.fixture
-async def bob(world: World, owner: Person) -> Person:
+async def bob(owner: Person) -> Person:
     """Bob, who became staff through Olga's link (not signed in yet)."""
-    bob = person(world, "Bob", "Baker")
-    await bob.open_link(await owner.make_link())
-    bob.assert_sees("staff.link.joined")
-    return bob
+    return await joined(owner, "Bob", "Baker")
+
+
+@pytest.fixture
+async def carol(owner: Person) -> Person:
+    """Carol, who became staff through another of Olga's links (not signed in yet)."""
+    return await joined(owner, "Carol", "Cook")

@@ -98,6 +98,46 @@ async def test_a_failed_renewal_asks_once_to_sign_in_and_keeps_the_invite(
     assert len(bob.received("notice.accepted", name="Ann Lee", age="4 hours ago")) == 1
 
 
+async def test_each_failed_renewal_after_a_new_sign_in_is_told_again(
+    world: World, owner: Person, bob: Person, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.staff_sessions")
+    await bob.sign_in()
+    await bob.invite()
+    change_staff_password(world)
+    clock.advance(timedelta(hours=1))
+    await world.run_jobs()
+    assert len(bob.received("notice.sign_in_again", count=1)) == 1
+    await bob.sign_in(password=NEW_PASSWORD)
+
+    change_staff_password(world, "Another-passw0rd")
+    clock.advance(timedelta(hours=1))
+    await world.run_jobs()
+
+    assert len(bob.received("notice.sign_in_again", count=1)) == 2
+    deleted = f"staff {bob.id}: renewing the ClickBook session failed; sign-in deleted"
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.staff_sessions"]
+    assert logged.count(deleted) == 2
+
+
+async def test_a_member_who_signed_out_is_not_asked_to_sign_in_again(
+    world: World, owner: Person, bob: Person, clock: ManualClock
+) -> None:
+    await bob.sign_in()
+    await bob.invite()
+    await bob.send("/signout")
+    await accept(world, "ann@example.com")
+
+    clock.advance(ONE_POLL_LATER)
+    await world.run_jobs()
+
+    assert bob.received_any("notice.sign_in_again") == []
+    assert bob.received_any("notice.accepted") == []
+    await bob.sign_in()
+    await world.run_jobs()
+    assert len(bob.received("notice.accepted", name="Ann Lee", age="6 minutes ago")) == 1
+
+
 async def test_clickbook_down_while_polling_backs_off_and_recovers(
     world: World, owner: Person, bob: Person, clock: ManualClock
 ) -> None:
@@ -245,7 +285,7 @@ async def test_the_staff_chat_gets_a_short_notice_without_contact_details(
 
 
 async def test_a_replaced_secret_key_asks_once_to_sign_in_again(
-    world: World, owner: Person, bob: Person, clock: ManualClock
+    world: World, owner: Person, bob: Person, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     await bob.sign_in()
     await bob.invite()
@@ -259,6 +299,10 @@ async def test_a_replaced_secret_key_asks_once_to_sign_in_again(
 
     assert len(bob.received("notice.sign_in_again", count=1)) == 1
     assert bob.received_any("notice.accepted") == []
+    assert world.store is not None
+    assert await world.store.get_staff_credentials(bob.id) is None  # unreadable: deleted
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.staff_sessions"]
+    assert logged == [f"staff {bob.id}: the stored sign-in cannot be decrypted; deleting it"]
     await bob.sign_in()
     await world.run_jobs()
     assert len(bob.received("notice.accepted", name="Ann Lee", age="3 hours ago")) == 1

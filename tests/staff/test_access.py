@@ -74,6 +74,24 @@ async def test_an_owner_lists_and_removes_staff(world: World, owner: Person, bob
     bob.assert_sees("unknown.command")
 
 
+async def test_removing_a_member_who_never_signed_in_completes(
+    world: World, owner: Person, bob: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.staff")
+    await owner.send("/staff")
+    await owner.tap("staff.list.remove", name="Bob Baker")
+
+    await owner.tap("staff.remove.yes")
+
+    owner.assert_sees("staff.remove.done", name="Bob Baker")
+    assert len(bob.received("staff.remove.told")) == 1
+    assert bob.menu() == CUSTOMER_MENU
+    # Who removed whom stays in the operator's log.
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.staff"][-1] == (
+        f"staff member {bob.id} removed"
+    )
+
+
 async def test_removal_takes_effect_in_the_middle_of_a_form(
     world: World, owner: Person, bob: Person
 ) -> None:
@@ -139,7 +157,10 @@ async def world_with(
     [
         pytest.param(None, "staff.off.missing", "CLICKBOT_SECRET_KEY is not set", id="missing"),
         pytest.param(
-            "not-a-fernet-key", "staff.off.invalid", "is not a valid key", id="not-a-key"
+            "not-a-fernet-key",
+            "staff.off.invalid",
+            "CLICKBOT_SECRET_KEY is not a valid key",
+            id="not-a-key",
         ),
     ],
 )
@@ -174,3 +195,17 @@ async def test_without_a_usable_key_staff_are_told_why_sign_in_is_off(
     assert log_text in caplog.text
     if secret_key:
         assert secret_key not in caplog.text
+
+
+async def test_a_valid_key_logs_nothing_about_the_key(
+    tmp_path: Path,
+    staff_settings: Settings,
+    clock: ManualClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.staff_services")
+
+    async with world_with(tmp_path, staff_settings, clock):
+        pass
+
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.staff_services"] == []

@@ -162,21 +162,32 @@ async def test_a_lost_answer_from_clickbook_is_not_sent_again_blindly(
     assert "Bob Baker" not in bob.last_text
 
 
+@pytest.mark.parametrize("restart", [False, True], ids=["in-memory", "read-back"])
 async def test_an_expired_session_is_renewed_without_asking(
-    world: World, owner: Person, bob: Person, clock: ManualClock
+    world: World,
+    owner: Person,
+    bob: Person,
+    clock: ManualClock,
+    caplog: pytest.LogCaptureFixture,
+    restart: bool,
 ) -> None:
     await bob.sign_in()
+    if restart:
+        await world.restart()  # the sign-in is read back from the store before it is renewed
     assert world.store is not None
     assert world.settings.secret_key is not None
     cipher = CredentialCipher(world.settings.secret_key)
     before = cipher.open(await world.store.get_staff_credentials(bob.id) or b"")
     clock.advance(timedelta(minutes=45))
+    caplog.set_level(logging.INFO, logger="bot.staff_sessions")
 
     await bob.invite()
 
     bob.assert_sees("invite.sent", email="ann@example.com", name="Ann Lee")
     after = cipher.open(await world.store.get_staff_credentials(bob.id) or b"")
     assert after.cookie.get_secret_value() != before.cookie.get_secret_value()
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.staff_sessions"]
+    assert logged == [f"staff {bob.id}: ClickBook session renewed and stored"]
 
 
 async def test_a_failed_renewal_asks_to_sign_in_again_and_keeps_the_answers(

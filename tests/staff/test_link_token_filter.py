@@ -1,10 +1,12 @@
-"""The filter that blanks staff link tokens in log records, on its own."""
+"""The filter that blanks staff link tokens in log records: alone, and on the PTB loggers."""
 
 from __future__ import annotations
 
 import logging
 
-from bot.staff import LinkTokenFilter
+import pytest
+
+from bot.staff import BOT_API_LOGGERS, LinkTokenFilter, hide_link_tokens_in_logs
 
 TOKEN = "AbCdEfGhIjKlMnOpQrStUvWxYz012-_9"
 
@@ -28,3 +30,22 @@ def test_a_record_without_a_link_is_left_as_it_was() -> None:
     assert LinkTokenFilter().filter(record)
 
     assert (record.msg, record.args) == ("Calling %s with %s", ("getMe", "nothing secret"))
+
+
+def test_the_bot_api_loggers_hide_link_tokens_with_one_filter_each(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    hide_link_tokens_in_logs()
+    hide_link_tokens_in_logs()  # every application built installs it; once is enough
+    caplog.set_level(logging.DEBUG)
+
+    for name in BOT_API_LOGGERS:  # as PTB logs a Bot API call's parameters
+        logging.getLogger(name).debug("Calling sendMessage with %s", f"start=staff_{TOKEN}")
+
+    # (A world built earlier in the process also hides DEBUG arguments there: read no text.)
+    assert len([r for r in caplog.records if r.name in BOT_API_LOGGERS]) == 2
+    assert TOKEN not in caplog.text
+    assert len(BOT_API_LOGGERS) == 2
+    for name in BOT_API_LOGGERS:
+        filters = logging.getLogger(name).filters
+        assert sum(isinstance(existing, LinkTokenFilter) for existing in filters) == 1

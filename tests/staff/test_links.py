@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from datetime import timedelta
 
 import pytest
@@ -33,8 +34,9 @@ async def test_opening_a_link_makes_the_opener_staff(world: World, owner: Person
 async def test_the_link_message_says_it_is_single_use_and_when_it_expires(
     world: World, owner: Person
 ) -> None:
-    await owner.make_link()
+    payload = await owner.make_link()
 
+    assert re.fullmatch("staff_[A-Za-z0-9_-]{32}", payload)  # 24 random bytes, url-safe
     assert "https://t.me/clickbook_demo_bot?start=staff_" in owner.last_text
     assert "15 minutes" in owner.last_text
     assert "once" in owner.last_text
@@ -98,12 +100,22 @@ async def test_a_made_up_link_is_refused(world: World, owner: Person) -> None:
     assert not await world.store.is_staff(mallory.id)
 
 
-async def test_staff_opening_a_link_leaves_it_for_someone_else(
+async def test_a_made_up_link_opened_by_staff_is_refused_too(
     world: World, owner: Person, bob: Person
 ) -> None:
+    await bob.open_link("staff_" + "A" * 32)
+
+    bob.assert_sees("staff.link.unknown")
+
+
+@pytest.mark.parametrize("opener", ["owner", "bob"])
+async def test_staff_opening_a_link_leaves_it_for_someone_else(
+    world: World, owner: Person, bob: Person, opener: str
+) -> None:
     payload = await owner.make_link()
-    await bob.open_link(payload)
-    bob.assert_sees("staff.link.already_staff")
+    staff_member = owner if opener == "owner" else bob
+    await staff_member.open_link(payload)
+    staff_member.assert_sees("staff.link.already_staff")
 
     carol = person(world, "Carol", "Cook")
     await carol.open_link(payload)
@@ -159,3 +171,9 @@ async def test_the_token_is_never_logged(
 
     carol.assert_sees("staff.link.joined")
     assert payload.removeprefix("staff_") not in caplog.text
+    # What the operator's log says instead: who made a link, until when, and who used it.
+    expires = world.clock() + timedelta(minutes=15)
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.staff"] == [
+        f"owner {owner.id} created a staff link valid until {expires}",
+        f"user {carol.id} became staff through a link of {owner.id}",
+    ]

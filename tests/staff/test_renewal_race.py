@@ -9,6 +9,7 @@ boundary: a transport that holds the job's sign-in request until the test lets i
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -30,8 +31,9 @@ def world_options(staff_settings: Settings) -> dict[str, Any]:
 
 
 async def test_a_renewal_refused_meanwhile_keeps_the_new_sign_in(
-    world: World, bob: Person, clock: ManualClock
+    world: World, bob: Person, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="bot.staff_sessions")
     transport = world.clickbook_transport
     assert isinstance(transport, HeldSignIn)
     await bob.sign_in()
@@ -50,6 +52,8 @@ async def test_a_renewal_refused_meanwhile_keeps_the_new_sign_in(
     assert world.store is not None
     assert await world.store.get_staff_credentials(bob.actor.id) is not None
     assert not bob.received("notice.sign_in_again", count=1)
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.staff_sessions"]
+    assert f"staff {bob.id}: an old session's renewal failed; the new one stays" in logged
     await world.restart()
     await bob.send("/pending")
     await bob.tap("pending.check", number=1)

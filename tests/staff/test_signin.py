@@ -59,6 +59,7 @@ async def test_wrong_passwords_stop_at_the_limit_before_clickbook_locks(
 
     bob.assert_sees("signin.wrong_last")
     assert bob.received_any("signin.limited")  # in the same message
+    assert "(in 1 day)" in bob.last_text  # the three failures leave the window in a day
     # Two more wrong tries would lock the ClickBook account, had the bot sent them on.
     for _ in range(2):
         await bob.sign_in(password="still-wrong")
@@ -82,6 +83,9 @@ async def test_the_limit_is_per_staff_member(world: World, owner: Person, bob: P
     await owner.sign_in()
 
     owner.assert_sees("signin.done", name="Sam Staff")
+    await bob.sign_in()  # another account, but his own three failures count
+    assert bob.sees_only("signin.limited")
+    assert "(in 1 day)" in bob.last_text
 
 
 async def test_clickbook_lockout_is_shown_as_such(

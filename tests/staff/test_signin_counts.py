@@ -44,5 +44,9 @@ async def test_a_password_that_did_not_sign_in_is_not_logged(
     await bob.sign_in(password=WRONG)
 
     assert bob.received_any("signin.unavailable" if clickbook_down else "signin.wrong")
-    assert "signin" in caplog.text or "sign-in" in caplog.text
+    [logged] = [r.getMessage() for r in caplog.records if r.name == "bot.staff_sessions"]
+    if clickbook_down:
+        assert logged.startswith(f"staff {bob.id}: sign-in failed: ClickBook"), logged
+    else:
+        assert logged == f"staff {bob.id}: ClickBook refused a sign-in (ClickBookCredentialsError)"
     assert WRONG not in caplog.text

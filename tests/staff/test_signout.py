@@ -1,0 +1,56 @@
+"""/signout while ClickBook cannot be reached: the bot forgets the sign-in anyway, and says why."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.config import Settings
+from bot.crypto import CredentialCipher
+from bot.sandbox.world import World
+from tests.staff.conftest import behind
+from tests.staff.people import STAFF_PASSWORD, Person
+
+
+class UnreachableLogout(httpx.AsyncBaseTransport):
+    """ClickBook, except that its sign-out page cannot be reached."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Refuse the connection for a sign-out; pass everything else on."""
+        if "Logout" in request.url.query.decode():
+            raise httpx.ConnectError("connection refused", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.fixture
+def world_options(staff_settings: Settings) -> dict[str, Any]:
+    """The staff world behind a network where ClickBook's sign-out page is down."""
+    return behind(staff_settings, UnreachableLogout)  # the HTTP boundary, not our code
+
+
+async def test_signing_out_while_clickbook_is_unreachable_still_forgets_the_sign_in(
+    world: World, owner: Person, bob: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    await bob.sign_in()
+    assert world.store is not None
+    assert world.settings.secret_key is not None
+    blob = await world.store.get_staff_credentials(bob.id)
+    cookie = CredentialCipher(world.settings.secret_key).open(blob or b"").cookie
+    caplog.set_level(logging.DEBUG)
+
+    await bob.send("/signout")
+
+    bob.assert_sees("signout.done")
+    assert await world.store.get_staff_credentials(bob.id) is None
+    [logged] = [r.getMessage() for r in caplog.records if r.name == "bot.staff_sessions"]
+    assert logged.startswith(f"staff {bob.id}: ClickBook sign-out failed: ClickBook LOGOUT: ")
+    assert cookie.get_secret_value() not in caplog.text
+    assert STAFF_PASSWORD not in caplog.text
+    await bob.send("/invite")
+    bob.assert_sees("invite.sign_in_first")
