@@ -120,6 +120,24 @@ def test_equal_ranks_keep_alphabetical_order() -> None:
     assert codes == ["SE", "CH", "BW", "SZ"]  # Sweden, Switzerland; Botswana, Eswatini
 
 
+def test_a_name_starting_with_the_query_comes_before_a_word_starting_with_it() -> None:
+    assert [country.code for country in search_countries("guin", "en")] == [
+        "GN",  # Guinea
+        "GW",  # Guinea-Bissau
+        "GQ",  # Equatorial Guinea
+        "PG",  # Papua New Guinea
+    ]
+
+
+def test_a_country_ranks_by_its_best_matching_name() -> None:
+    # French Polynesia's Spanish name starts with "pol", its English one only has a word that
+    # does: it ranks with Polonia, and alphabetically comes first.
+    assert search_countries("pol", "es") == [
+        Country("PF", "Polinesia Francesa"),
+        Country("PL", "Polonia"),
+    ]
+
+
 def test_search_respects_limit_and_empty_queries() -> None:
     assert len(search_countries("a", "en", limit=5)) == 5
     assert search_countries("", "en") == []

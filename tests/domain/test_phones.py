@@ -3,7 +3,7 @@
 import pytest
 
 from bot.domain import FieldError, ParsedPhone, parse_contact_phone, parse_phone
-from bot.domain.phones import implied_zones
+from bot.domain.phones import _is_country, implied_zones
 
 
 @pytest.mark.parametrize(
@@ -142,3 +142,23 @@ def test_spacing_up_to_64_characters_is_accepted() -> None:
     with pytest.raises(FieldError) as caught:
         parse_phone(text + " 0")
     assert caught.value.code == "phone.too_long"
+
+
+def test_clickbook_takes_6_to_15_digits_even_where_longer_numbers_are_valid() -> None:
+    # Germany has valid numbers of up to 17 digits and possible ones of 6.
+    assert parse_phone("+49 30 12345678901").digits == "493012345678901"
+    with pytest.raises(FieldError) as caught:
+        parse_phone("+49 30 123456789012")
+    assert caught.value.code == "phone.too_long"
+    assert parse_phone("+49 1234", allow_fictional=True).digits == "491234"
+
+
+@pytest.mark.parametrize(
+    ("region", "is_country"),
+    [("AU", True), ("ZZ", False), ("001", False), ("A1", False), ("ABC", False)],
+)
+def test_only_two_letter_regions_other_than_unknown_are_countries(
+    region: str, is_country: bool
+) -> None:
+    # phonenumbers says "ZZ" for an unknown region and "001" for non-geographic numbers.
+    assert _is_country(region) is is_country

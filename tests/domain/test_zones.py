@@ -15,6 +15,7 @@ from bot.domain.zones import (
     OffsetQuery,
     ZoneChoice,
     city_name,
+    country_of_zone,
     format_offset,
     parse_offset_query,
     real_label,
@@ -268,13 +269,25 @@ def test_naive_now_is_refused(zones: list[TimeZone]) -> None:
         pytest.param("gmt", OffsetQuery(timedelta(0), minutes_given=True), id="bare-gmt"),
         pytest.param(" UTC ", OffsetQuery(timedelta(0), minutes_given=True), id="bare-utc"),
         pytest.param("+14", OffsetQuery(timedelta(hours=14), minutes_given=False), id="max"),
+        pytest.param(
+            "+5.75", OffsetQuery(timedelta(hours=5, minutes=45), minutes_given=True), id="3/4"
+        ),
+        pytest.param(
+            "+9.50", OffsetQuery(timedelta(hours=9, minutes=30), minutes_given=True), id="1/2"
+        ),
+        pytest.param(
+            "+5.25", OffsetQuery(timedelta(hours=5, minutes=15), minutes_given=True), id="1/4"
+        ),
+        pytest.param("Z", OffsetQuery(timedelta(0), minutes_given=True), id="zulu"),
     ],
 )
 def test_parse_offset_query(query: str, expected: OffsetQuery) -> None:
     assert parse_offset_query(query) == expected
 
 
-@pytest.mark.parametrize("query", ["10", "5:30", "+15", "+5:75", "gmt+", "sydney", "", "+1a"])
+@pytest.mark.parametrize(
+    "query", ["10", "5:30", "+15", "+5:75", "+5:60", "gmt+", "sydney", "", "+1a"]
+)
 def test_not_an_offset(query: str) -> None:
     assert parse_offset_query(query) is None
 
@@ -498,3 +511,256 @@ def test_the_us_eastern_zone_is_named_after_new_york(
     ]
     assert eastern.button_label(january, "de") == "New York · 22:05"
     assert eastern.button_label(january, "ru") == "Нью-Йорк · 22:05"
+
+
+# --- mutation testing (issue 11): behaviour no test above pinned ---------------------------
+
+
+@pytest.mark.parametrize(("locale", "shown"), [("en", "London (UTC)"), ("ru", "Лондон (UTC)")])
+def test_a_zone_at_utc_today_reads_utc(
+    zones: list[TimeZone], january: datetime, locale: str, shown: str
+) -> None:
+    choice = zone_choice_for_iana(zones, "Europe/London", january)
+    assert choice is not None
+    assert choice.utc_offset(january) == timedelta(0)
+    assert choice.describe(january, locale) == shown
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        pytest.param(
+            "+5",
+            [
+                ("Ekaterinburg", None, "Ekaterinburg · 08:05"),  # tzdata spells it Yekaterinburg
+                ("West Asia", "Asia/Karachi", "Карачи · 08:05"),  # Islamabad is no IANA city
+                ("India", "Asia/Kolkata", "Калькутта · 08:35"),
+                ("Sri Lanka", None, "Sri Jayawardenepura · 08:35"),
+                ("Nepal", "Asia/Kathmandu", "Катманду · 08:50"),
+            ],
+            id="east",
+        ),
+        pytest.param(
+            "-3",
+            [
+                ("E. South America", None, "Brasilia · 00:05"),
+                ("Argentina", "America/Argentina/Buenos_Aires", "Буэнос-Айрес · 00:05"),
+                ("Newfoundland", None, "Newfoundland · 23:35"),  # -3:30 is in the hour of -3
+            ],
+            id="west",
+        ),
+        pytest.param("-2", [("Mid-Atlantic", None, "Mid-Atlantic · 01:05")], id="no-city"),
+    ],
+)
+def test_an_offset_search_names_each_zone_after_its_city_in_the_users_language(
+    zones: list[TimeZone], january: datetime, query: str, found: list[tuple[str, str, str]]
+) -> None:
+    choices = search_zone_choices(zones, query, january)
+    assert [
+        (choice.zone.name, choice.iana, choice.button_label(january, "ru")) for choice in choices
+    ] == found
+
+
+def test_the_button_shows_the_real_clock_when_domino_switches_an_hour_late(
+    zones: list[TimeZone],
+) -> None:
+    # 06:30 UTC on 2 Nov 2025: 01:30 EST in New York; Domino's rule still says 02:30 EDT.
+    now = datetime(2025, 11, 2, 6, 30, tzinfo=UTC)
+    choice = zone_choice_for_iana(zones, "America/New_York", now)
+    assert choice is not None
+    assert choice.button_label(now) == "New York · 01:30"
+    assert choice.describe(now) == "New York (UTC-05:00)"
+    assert ZoneChoice(choice.zone, "Eastern").button_label(now) == "Eastern · 02:30"
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        pytest.param(
+            "is",
+            [
+                ("West Asia", "Islamabad"),  # starts with it
+                ("UTC-11", "Midway Island"),  # a word starts with it, in ClickBook's order
+                ("Central Pacific", "Solomon Is."),
+                ("Fiji", "Marshall Is."),
+                ("GMT", "Lisbon"),  # contains it, in ClickBook's order
+                ("Central Europe", "Bratislava"),
+                ("Romance", "Paris"),
+                ("E. Australia", "Brisbane"),
+            ],
+            id="prefix-word-substring",
+        ),
+        # Berlin and Bern both start with it: the first place in the label names the button.
+        pytest.param("ber", [("W. Europe", "Berlin"), ("AUS Eastern", "Canberra")], id="first"),
+    ],
+)
+def test_label_places_rank_by_how_they_match(
+    zones: list[TimeZone], january: datetime, query: str, found: list[tuple[str, str]]
+) -> None:
+    choices = search_zone_choices(zones, query, january)
+    assert [(choice.zone.name, choice.place) for choice in choices][: len(found)] == found
+
+
+@pytest.mark.parametrize(
+    ("query", "limit", "found"),
+    [
+        pytest.param("angeles", 8, [("Pacific", "America/Los_Angeles")], id="word-of-a-city"),
+        pytest.param(
+            "port",
+            8,
+            [
+                ("W. Central Africa", "Africa/Porto-Novo"),
+                ("US Eastern", "America/Port-au-Prince"),
+                ("SA Western", "America/Port_of_Spain"),
+                # America/Porto_Velho is SA Western again: skipped, and the search goes on.
+                ("SA Pacific", "America/Rio_Branco"),  # once America/Porto_Acre
+                ("GMT", "Europe/Lisbon"),  # its old id is Portugal
+                ("E. Australia", "Pacific/Port_Moresby"),
+            ],
+            id="each-zone-once",
+        ),
+        pytest.param(
+            "port",
+            3,
+            [
+                ("W. Central Africa", "Africa/Porto-Novo"),
+                ("US Eastern", "America/Port-au-Prince"),
+                ("SA Western", "America/Port_of_Spain"),
+            ],
+            id="limit",
+        ),
+    ],
+)
+def test_world_cities_find_their_zones(
+    zones: list[TimeZone], january: datetime, query: str, limit: int, found: list[tuple[str, str]]
+) -> None:
+    choices = search_zone_choices(zones, query, january, limit=limit)
+    assert [(choice.zone.name, choice.iana) for choice in choices] == found
+
+
+def test_a_country_names_each_zone_after_its_most_used_city(
+    zones: list[TimeZone], january: datetime
+) -> None:
+    # The city with the most phone prefixes names its zone (Rio Branco, not Eirunepé).
+    choices = zone_choices_for_country(zones, "BR", january)
+    assert [(choice.zone.name, choice.place, choice.iana) for choice in choices] == [
+        ("SA Pacific", "Rio Branco", "America/Rio_Branco"),
+        ("SA Western", "Manaus", "America/Manaus"),
+        ("E. South America", "Brasilia", "America/Sao_Paulo"),
+        ("Mid-Atlantic", "Mid-Atlantic", "America/Noronha"),
+    ]
+    # Between equally used ones, Windows' city for the zone (Hebron, not Gaza).
+    [palestine] = zone_choices_for_country(zones, "PS", january)
+    assert (palestine.zone.name, palestine.place, palestine.iana) == (
+        "FLE",
+        "Hebron",
+        "Asia/Hebron",
+    )
+
+
+@pytest.mark.parametrize(
+    ("season", "found"),
+    [
+        ("january", [("US Eastern", "America/New_York"), ("SA Pacific", "America/Cancun")]),
+        # In July New York is on EDT: the zones on EST today come first.
+        ("july", [("SA Pacific", "America/Cancun"), ("US Eastern", "America/New_York")]),
+    ],
+)
+def test_an_abbreviation_lists_the_zones_using_it_today_first_and_each_once(
+    zones: list[TimeZone],
+    season: str,
+    found: list[tuple[str, str]],
+    request: pytest.FixtureRequest,
+) -> None:
+    now = request.getfixturevalue(season)
+    choices = search_zone_choices(zones, "EST", now)
+    assert [(choice.zone.name, choice.iana) for choice in choices] == found
+
+
+def test_aest_in_the_southern_summer_is_brisbane_first(
+    zones: list[TimeZone], january: datetime
+) -> None:
+    choices = search_zone_choices(zones, "AEST", january)
+    assert [(choice.zone.name, choice.iana) for choice in choices] == [
+        ("E. Australia", "Australia/Brisbane"),
+        ("AUS Eastern", "Australia/Sydney"),
+        ("Tasmania", "Australia/Hobart"),
+    ]
+
+
+def test_an_iana_zone_matched_by_offset_prefers_its_countrys_zone(
+    zones: list[TimeZone], january: datetime
+) -> None:
+    # Ceuta (Spain) has no city in any label; of the four CET zones, Madrid's is Spain's.
+    choice = zone_choice_for_iana(zones, "Africa/Ceuta", january)
+    assert choice is not None
+    assert (choice.zone.name, choice.iana) == ("Romance", "Africa/Ceuta")
+
+
+def test_an_iana_zone_matched_by_name_keeps_its_city_for_the_button(
+    zones: list[TimeZone], january: datetime
+) -> None:
+    choice = zone_choice_for_iana(zones, "Asia/Calcutta", january)
+    assert choice is not None
+    assert choice.iana == "Asia/Kolkata"
+    assert choice.button_label(january, "ru") == "Калькутта · 08:35"
+
+
+def test_a_label_search_names_the_button_in_the_users_language(
+    zones: list[TimeZone], january: datetime
+) -> None:
+    [sydney] = search_zone_choices(zones, "syd", january, locale="ru")
+    assert (sydney.zone.name, sydney.iana) == ("AUS Eastern", "Australia/Sydney")
+    assert sydney.button_label(january, "ru") == "Сидней · 14:05"
+    assert search_zones(zones, "москва", january, locale="ru") == [by_name(zones, "Russian")]
+
+
+def test_search_gives_eight_at_most_by_default_and_one_when_asked(
+    zones: list[TimeZone], january: datetime
+) -> None:
+    assert len(search_zone_choices(zones, "la", january)) == 8
+    assert len(search_zones(zones, "la", january)) == 8
+    assert len(search_zones(zones, "la", january, limit=1)) == 1
+    # "new": four label matches (Newfoundland, New Delhi, ...), then world cities fill up.
+    choices = search_zone_choices(zones, "new", january, limit=5)
+    assert [(choice.zone.name, choice.iana) for choice in choices] == [
+        ("Newfoundland", None),
+        ("India", None),
+        ("Central Pacific", None),
+        ("New Zealand", "Pacific/Auckland"),
+        ("Pacific", "America/Los_Angeles"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("iana_name", "country"),
+    [
+        ("America/New_York", "US"),
+        ("Asia/Calcutta", "IN"),  # an old alias
+        ("Antarctica/Troll", None),  # CLDR's "001", no country
+        ("Etc/UTC", None),
+        ("Nowhere/Special", None),
+    ],
+)
+def test_the_country_of_a_zone(iana_name: str, country: str | None) -> None:
+    assert country_of_zone(iana_name) == country
+
+
+@pytest.mark.parametrize(
+    ("place", "label"),
+    [
+        # 32 characters and " · 03:05" make 40: it fits whole.
+        ("Llanfairpwllgwyngyll Gogerychwyr", "Llanfairpwllgwyngyll Gogerychwyr · 03:05"),
+        # Cut where a space falls: no space before the ellipsis.
+        ("Llanfairpwllgwyngyll Gogerychw Drobwll", "Llanfairpwllgwyngyll Gogerychw… · 03:05"),
+    ],
+)
+def test_cutting_a_place_to_fit(january: datetime, place: str, label: str) -> None:
+    zone = TimeZone.parse("Z=0$DO=0$ZX=1$ZN=Long", f"(GMT) {place}")
+    assert zone_button_label(zone, january) == label
+    assert len(label) <= MAX_BUTTON_LABEL
+
+
+def test_a_city_in_a_deep_iana_id_is_its_last_part() -> None:
+    assert city_name("America/Argentina/Buenos_Aires") == "Buenos Aires"
+    assert city_name("America/Argentina/Buenos_Aires", "de") == "Buenos Aires"
