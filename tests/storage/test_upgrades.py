@@ -128,7 +128,7 @@ def test_a_copy_of_something_that_is_not_a_database_leaves_no_file(tmp_path: Pat
 
 def test_a_copy_needs_a_database_and_a_new_file(tmp_path: Path) -> None:
     target = tmp_path / "copy.db"
-    with pytest.raises(FileNotFoundError, match="no database at"):
+    with pytest.raises(FileNotFoundError, match=f"^no database at {tmp_path / 'missing.db'}$"):
         backup_database(tmp_path / "missing.db", target)
     assert _files(tmp_path) == []
 
@@ -182,3 +182,10 @@ async def test_abandoned_records_go_strictly_before_the_cutoff_and_no_others(
     assert await store.get_registration(2) is not None
     assert [i.id for i in await store.pending_invites()] == [sent]
     assert await store.get_staff_link("valid") is not None
+
+
+def test_the_version_of_a_missing_file_is_an_error_that_names_it(tmp_path: Path) -> None:
+    missing = tmp_path / "bot.db"
+    with pytest.raises(FileNotFoundError, match=f"^no database at {missing}$"):
+        read_schema_version(missing)
+    assert _files(tmp_path) == []
