@@ -371,8 +371,7 @@ async def test_data_replaced_by_a_later_update_is_the_one_read_back(
     await persistence.update_user_data(USER_ID, {"step": 2})
     await persistence.update_bot_data({"v": 1})
     await persistence.update_bot_data({"v": 2})
-    cache = ([("kb-1", 1.0, {"b": 1})], {})
-    await persistence.update_callback_data(cache)
+    await persistence.update_callback_data(([("kb-1", 1.0, {"b": 1})], {}))
     await persistence.update_callback_data(([], {"q": "kb-2"}))
 
     assert await persistence.get_user_data() == {USER_ID: {"step": 2}}
