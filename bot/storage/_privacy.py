@@ -119,7 +119,7 @@ class PrivacyQueries(DraftQueries, RegistrationQueries):
             signup_attempts=int(counts["attempts"]),
             conversations=int(counts["states"]),
             documents=int(counts["documents"]),
-            invites=0,
+            invites=0,  # pragma: no mutate: replaced below once the emails are known
         )
         invites = 0
         for email in partial.emails:

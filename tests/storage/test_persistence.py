@@ -331,3 +331,57 @@ async def test_non_json_bot_data_reaches_the_error_handler(store: Store) -> None
     finally:
         app.bot_data.clear()
         await app.shutdown()
+
+
+async def test_each_kind_and_handler_keeps_its_own_rows(
+    persistence: SQLitePersistence, store: Store
+) -> None:
+    await persistence.update_user_data(USER_ID, {"kind": "user"})
+    await persistence.update_chat_data(CHAT_ID, {"kind": "chat"})
+    await persistence.update_bot_data({"kind": "bot"})
+    await persistence.update_conversation("signup", (CHAT_ID, USER_ID), Step.EMAIL)
+    await persistence.update_conversation("invite", (CHAT_ID, USER_ID), Step.NAME)
+    await persistence.update_conversation("invite", (CHAT_ID, "x"), 3)
+
+    await persistence.drop_user_data(USER_ID)
+    await persistence.update_conversation("signup", (CHAT_ID, USER_ID), None)
+
+    assert await persistence.get_user_data() == {}
+    assert await persistence.get_chat_data() == {CHAT_ID: {"kind": "chat"}}
+    assert await persistence.get_bot_data() == {"kind": "bot"}
+    assert await store.get_document("bot_data", 0) == {"kind": "bot"}
+    assert await persistence.get_conversations("signup") == {}
+    assert await persistence.get_conversations("invite") == {
+        (CHAT_ID, USER_ID): "name",
+        (CHAT_ID, "x"): 3,
+    }
+    await persistence.update_conversation("invite", (CHAT_ID, "x"), 4)
+    assert (await persistence.get_conversations("invite"))[(CHAT_ID, "x")] == 4
+    await persistence.drop_chat_data(CHAT_ID)
+    assert await persistence.get_chat_data() == {}
+    assert await store.delete_document("bot_data", 0)
+    assert not await store.delete_document("bot_data", 0)
+    assert await store.get_document("bot_data", 0) is None
+
+
+async def test_data_replaced_by_a_later_update_is_the_one_read_back(
+    persistence: SQLitePersistence,
+) -> None:
+    await persistence.update_user_data(USER_ID, {"step": 1})
+    await persistence.update_user_data(USER_ID, {"step": 2})
+    await persistence.update_bot_data({"v": 1})
+    await persistence.update_bot_data({"v": 2})
+    await persistence.update_callback_data(([("kb-1", 1.0, {"b": 1})], {}))
+    await persistence.update_callback_data(([], {"q": "kb-2"}))
+
+    assert await persistence.get_user_data() == {USER_ID: {"step": 2}}
+    assert await persistence.get_bot_data() == {"v": 2}
+    assert await persistence.get_callback_data() == ([], {"q": "kb-2"})
+
+
+async def test_callback_times_come_back_as_floats(persistence: SQLitePersistence) -> None:
+    await persistence.update_callback_data(([("kb-1", 7, {})], {}))
+    loaded = await persistence.get_callback_data()
+    assert loaded is not None
+    [(_, access_time, _)] = loaded[0]
+    assert type(access_time) is float

@@ -133,3 +133,119 @@ async def test_signin_failures_are_counted_and_cleared(store: Store) -> None:
     await store.clear_signin_failures(5)
     assert await store.count_signin_failures(5, T0) == 0
     assert await store.count_signin_failures(6, T0) == 1
+
+
+async def test_staff_added_at_the_same_moment_are_listed_by_id(store: Store) -> None:
+    for telegram_id in (9, 3, 6):
+        await store.add_staff(telegram_id, added_by=telegram_id + 100, now=T0)
+
+    assert await store.list_staff() == [
+        StaffMember(telegram_id=3, added_by=103, added_at=T0),
+        StaffMember(telegram_id=6, added_by=106, added_at=T0),
+        StaffMember(telegram_id=9, added_by=109, added_at=T0),
+    ]
+
+
+async def test_removing_one_member_keeps_the_others_sign_ins_and_notices(store: Store) -> None:
+    for telegram_id in (5, 6):
+        await store.add_staff(telegram_id, added_by=1, now=T0)
+        await store.save_staff_credentials(telegram_id, b"sealed-%d" % telegram_id, T0)
+        await store.mark_signin_notice_sent(telegram_id, T0)
+
+    assert await store.remove_staff(5)
+
+    assert await store.all_staff_credentials() == [(6, b"sealed-6")]
+    assert await store.signin_notice_sent(6)
+    assert await store.is_staff(6)
+
+
+async def test_a_link_is_usable_until_the_instant_it_expires(store: Store) -> None:
+    await store.create_staff_link("hash-1", created_by=1, expires_at=at(30), now=T0)
+    almost = at(29.999)
+
+    assert await store.consume_staff_link("hash-1", used_by=7, now=almost) is StaffLinkResult.OK
+    assert await store.get_staff_link("hash-1") == StaffLink(
+        token_hash="hash-1",
+        created_by=1,
+        created_at=T0,
+        expires_at=at(30),
+        used_by=7,
+        used_at=almost,
+    )
+    assert await store.get_staff_link("other") is None
+
+
+async def test_all_sign_ins_are_listed_by_staff_member_as_stored(store: Store) -> None:
+    assert await store.all_staff_credentials() == []
+    await store.save_staff_credentials(8, b"\x00eight", T0)
+    await store.save_staff_credentials(2, b"two\xff", T0)
+
+    assert await store.all_staff_credentials() == [(2, b"two\xff"), (8, b"\x00eight")]
+
+
+async def test_a_sign_in_is_replaced_only_while_it_is_still_the_one_read(store: Store) -> None:
+    await store.save_staff_credentials(5, b"old", T0)
+    await store.save_staff_credentials(6, b"old", T0)
+
+    assert not await store.replace_staff_credentials(5, b"stale", b"new", at(1))
+    assert await store.get_staff_credentials(5) == b"old"
+    assert await store.replace_staff_credentials(5, b"old", b"new", at(2))
+    assert await store.all_staff_credentials() == [(5, b"new"), (6, b"old")]
+    row = await store._fetch_one(
+        "SELECT updated_at FROM staff_credentials WHERE telegram_id = ?", (5,)
+    )
+    assert row is not None
+    assert row["updated_at"] == "2026-03-01T09:02:00.000000Z"
+
+
+async def test_a_saved_sign_in_records_when(store: Store) -> None:
+    await store.save_staff_credentials(5, b"first", T0)
+    await store.save_staff_credentials(5, b"second", at(3))
+    row = await store._fetch_one("SELECT blob, updated_at FROM staff_credentials")
+    assert row is not None
+    assert (row["blob"], row["updated_at"]) == (b"second", "2026-03-01T09:03:00.000000Z")
+
+
+async def test_signin_failures_count_from_the_instant_given(store: Store) -> None:
+    await store.record_signin_failure(5, at(1))
+    await store.record_signin_failure(5, at(2))
+    assert await store.count_signin_failures(5, at(1)) == 2
+    assert await store.count_signin_failures(5, at(2)) == 1
+    assert await store.count_signin_failures(5, at(3)) == 0
+    assert await store.count_signin_failures(7, T0) == 0
+
+
+async def test_failures_count_per_account_under_each_of_its_hashes(store: Store) -> None:
+    assert await store.count_account_signin_failures([], T0) == 0
+    await store.record_signin_failure(5, at(1), account="acct-old-key")
+    await store.record_signin_failure(6, at(2), account="acct-new-key")
+    await store.record_signin_failure(6, at(3), account="other")
+    await store.record_signin_failure(6, at(3))
+
+    both = ["acct-new-key", "acct-old-key"]
+    assert await store.count_account_signin_failures(both, T0) == 2
+    assert await store.count_account_signin_failures(both, at(2)) == 1
+    assert await store.count_account_signin_failures(["acct-new-key"], T0) == 1
+    assert await store.count_account_signin_failures(["none"], T0) == 0
+    assert await store.count_signin_failures(6, T0) == 3
+
+
+async def test_a_successful_sign_in_clears_the_members_and_the_accounts_failures(
+    store: Store,
+) -> None:
+    await store.record_signin_failure(5, T0, account="acct-a")
+    await store.record_signin_failure(6, T0, account="acct-a")
+    await store.record_signin_failure(6, T0, account="acct-b")
+    await store.record_signin_failure(7, T0, account="acct-c")
+    await store.record_signin_failure(8, T0)
+
+    await store.clear_signin_failures(5, accounts=["acct-a", "acct-b"])
+
+    assert await store.count_signin_failures(5, T0) == 0
+    assert await store.count_signin_failures(6, T0) == 0
+    assert await store.count_account_signin_failures(["acct-c"], T0) == 1
+    assert await store.count_signin_failures(8, T0) == 1
+
+    await store.clear_signin_failures(7)
+    assert await store.count_account_signin_failures(["acct-c"], T0) == 0
+    assert await store.count_signin_failures(8, T0) == 1
