@@ -202,30 +202,86 @@ async def test_an_unreachable_clickbook_during_renewal_is_not_a_sign_out(
     assert not staff.signed_out
 
 
-class _UnauthorizedOnce(httpx.AsyncBaseTransport):
-    """Answer the first Private call with HTTP 401, as some Domino setups do."""
+class _AnsweringOnce(httpx.AsyncBaseTransport):
+    """Answer the first call to ``path`` with ``answer`` (a dead session, as Domino says it)."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+    def __init__(self, inner: httpx.AsyncBaseTransport, answer: httpx.Response, path: str) -> None:
         self.inner = inner
-        self.pending = True
+        self.answer: httpx.Response | None = answer
+        self.path = path
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self.pending and request.url.path.endswith("ClickBookPrivate"):
-            self.pending = False
-            return httpx.Response(401, text="Unauthorized")
+        if self.answer is not None and request.url.path.endswith(self.path):
+            answer, self.answer = self.answer, None
+            return answer
         return await self.inner.handle_async_request(request)
 
 
-async def test_a_401_on_a_private_call_renews_the_session(
-    make_client: Callable[..., ClickBookClient], transport: CountingTransport
+LOGIN_PAGE = "<!DOCTYPE html><html>Sign in</html>"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(401, text="Unauthorized"),
+        httpx.Response(200, text=LOGIN_PAGE, headers={"content-type": "Text/HTML ;charset=UTF-8"}),
+    ],
+    ids=["401", "login-page"],
+)
+async def test_a_401_or_a_login_page_on_a_private_call_renews_the_session(
+    make_client: Callable[..., ClickBookClient],
+    transport: CountingTransport,
+    answer: httpx.Response,
 ) -> None:
-    async with make_client(transport=_UnauthorizedOnce(transport)) as client:
+    async with make_client(transport=_AnsweringOnce(transport, answer, "Private")) as client:
         staff = await client.login(STAFF_EMAIL, STAFF_PASSWORD)
         old_cookie = staff.cookie.get_secret_value()
         with pytest.raises(ClickBookNotFoundError):
             await client.get_client_file_status(staff, "CF-1")
     assert staff.cookie.get_secret_value() != old_cookie
     assert transport.count("LoginOK") == 2
+    assert transport.count("ClickBookPrivate") == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "answer", "message"),
+    [
+        ("Public", httpx.Response(401, text="Unauthorized"), "unexpected HTTP status 401"),
+        (
+            "Private",
+            httpx.Response(403, html=LOGIN_PAGE),
+            "HTML where XML was expected (HTTP 403)",
+        ),
+        (
+            "Private",
+            httpx.Response(500, html=LOGIN_PAGE),
+            "HTML where XML was expected (HTTP 500)",
+        ),
+    ],
+    ids=["public-401", "private-403-page", "private-500-page"],
+)
+async def test_other_refusals_are_not_taken_for_an_expired_session(
+    make_client: Callable[..., ClickBookClient],
+    transport: CountingTransport,
+    staff: Session,
+    path: str,
+    answer: httpx.Response,
+    message: str,
+) -> None:
+    logins = transport.count("LoginOK")
+    async with make_client(
+        transport=_AnsweringOnce(transport, answer, path), max_attempts=1
+    ) as client:
+        call = (
+            client.get_timezones()
+            if path == "Public"
+            else client.get_client_file_status(staff, "CF-1")
+        )
+        with pytest.raises(ClickBookResponseError) as caught:
+            await call
+    assert caught.value.message == message
+    assert caught.value.http_status == answer.status_code
+    assert transport.count("LoginOK") == logins
 
 
 async def test_html_from_a_public_service_is_unusable_not_expiry(
