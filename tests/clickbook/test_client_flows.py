@@ -230,6 +230,24 @@ async def test_a_closed_client_refuses_calls(make_client: Callable[..., ClickBoo
             pass
 
 
+async def test_closing_the_client_closes_its_own_connections(
+    make_client: Callable[..., ClickBookClient], transport: CountingTransport
+) -> None:
+    closed: list[bool] = []
+
+    class Closing(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            return await transport.handle_async_request(request)
+
+        async def aclose(self) -> None:
+            closed.append(True)
+
+    async with make_client(transport=Closing()) as client:
+        await client.get_timezones()
+        assert closed == []
+    assert closed == [True]
+
+
 async def test_a_borrowed_http_client_is_not_closed(
     make_client: Callable[..., ClickBookClient], transport: CountingTransport
 ) -> None:

@@ -69,16 +69,20 @@ async def test_every_call_sends_exactly_what_the_contract_says(
 ) -> None:
     recorder = Recorder(SandboxTransport(sandbox_app))
     urls = sandbox_urls(ORIGIN)
-    # The service URL without its trailing slash: the client adds it.
-    async with ClickBookClient(
-        api_url=urls.api_url.rstrip("/"),
-        auth_url=urls.auth_url,
-        logout_url=urls.logout_url,
-        api_key=API_KEY,
-        transport=recorder,
-        timeout=CLIENT_TIMEOUT,
-        max_attempts=1,
-    ) as client:
+    # The service URL without its trailing slash: the client adds it. A borrowed HTTP client
+    # with its own (default) timeout: each request still carries the ClickBook client's.
+    async with (
+        httpx.AsyncClient(transport=recorder) as http,
+        ClickBookClient(
+            api_url=urls.api_url.rstrip("/"),
+            auth_url=urls.auth_url,
+            logout_url=urls.logout_url,
+            api_key=API_KEY,
+            http=http,
+            timeout=CLIENT_TIMEOUT,
+            max_attempts=1,
+        ) as client,
+    ):
         registration = Registration(**registration_data)
         client_file = ClientFile(**client_file_data)
         # Signed in first: the cookie it sets must not reach the Public and Admin calls.
@@ -179,13 +183,14 @@ async def test_the_defaults_are_clickbooks_urls_a_15_second_timeout_and_four_att
     async with ClickBookClient(
         api_key=API_KEY, transport=httpx.MockTransport(refuse), sleep=no_wait
     ) as client:
-        for call in (
-            client.process_registration("STUB-1"),
-            client.login(STAFF_EMAIL, STAFF_PASSWORD),
-            client.logout(staff),
+        for operation, call in (
+            ("PROCESSREGSTUB", client.process_registration("STUB-1")),
+            ("LOGIN", client.login(STAFF_EMAIL, STAFF_PASSWORD)),
+            ("LOGOUT", client.logout(staff)),
         ):
-            with pytest.raises(ClickBookConnectError, match="could not reach ClickBook"):
+            with pytest.raises(ClickBookConnectError, match="could not reach ClickBook") as caught:
                 await call
+            assert caught.value.operation == operation
     urls = [str(request.url.copy_with(query=None)) for request in seen]
     assert urls == [
         *["https://clickbook.net/wsapi/latest/ClickBookAdmin"] * 4,

@@ -83,6 +83,7 @@ async def test_an_expired_session_is_renewed_transparently(
     client_file_id = await client.create_client_file(staff, ClientFile(**client_file_data))
 
     assert staff.cookie.get_secret_value() != old_cookie
+    assert (staff.user, staff.usercn) == ("CN=Sam Staff/O=ClickBook", "Sam Staff")
     assert renewed == [staff]
     assert transport.count("LoginOK") == 2
     assert len((await sandbox.state())["client_files"]) == 1
@@ -296,3 +297,34 @@ async def test_html_from_a_public_service_is_unusable_not_expiry(
             await client.process_registration("STUB-1")
     assert caught.value.http_status == 200
     assert "Sign in" in caught.value.excerpt
+
+
+class _SignedOutMeanwhile(httpx.AsyncBaseTransport):
+    """The staff member signs out while their Private call is under way; the cookie is dead."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, session: Session) -> None:
+        self.inner = inner
+        self.session = session
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("ClickBookPrivate"):
+            self.session.mark_signed_out()
+            return httpx.Response(401, text="Unauthorized")
+        return await self.inner.handle_async_request(request)
+
+
+async def test_a_session_signed_out_during_a_call_is_not_signed_in_again(
+    make_client: Callable[..., ClickBookClient],
+    staff: Session,
+    transport: CountingTransport,
+    renewed: list[Session],
+) -> None:
+    logins = transport.count("LoginOK")
+    async with make_client(
+        transport=_SignedOutMeanwhile(transport, staff), on_session_renewed=renewed.append
+    ) as client:
+        with pytest.raises(ClickBookSignedOutError) as caught:
+            await client.get_client_file_status(staff, "CF-1")
+    assert str(caught.value) == "ClickBook GETUSERFIELDS: the session was signed out"
+    assert transport.count("LoginOK") == logins
+    assert renewed == []
