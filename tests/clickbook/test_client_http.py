@@ -515,3 +515,14 @@ async def test_sign_in_failures_are_told_apart(
     assert (caught.value.operation, caught.value.message) == ("LOGIN", message)
     assert getattr(caught.value, status_in) == answer.status_code
     assert STAFF_PASSWORD not in getattr(caught.value, "excerpt", "")
+
+
+async def test_an_unusable_answer_keeps_its_http_status(
+    make_client: Callable[..., ClickBookClient],
+) -> None:
+    transport, seen = _serving(_xml(b"<not-xml"))
+    async with make_client(transport=transport) as client:
+        with pytest.raises(ClickBookResponseError, match="not well-formed XML") as caught:
+            await client.process_registration("STUB-1")
+    assert caught.value.http_status == 200
+    assert len(seen) == 1

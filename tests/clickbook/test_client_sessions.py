@@ -17,6 +17,7 @@ from bot.clickbook import (
     ClickBookNotFoundError,
     ClickBookResponseError,
     ClickBookSignedOutError,
+    ClickBookTimeoutError,
     ClientFile,
     RegStatus,
     Session,
@@ -149,6 +150,23 @@ async def test_concurrent_calls_share_one_renewal(
     assert transport.count("LoginOK") == 2
 
 
+async def test_a_write_repeated_after_renewal_is_still_never_resent(
+    client: ClickBookClient,
+    staff: Session,
+    sandbox: Sandbox,
+    transport: CountingTransport,
+    sleep: RecordedSleep,
+    client_file_data: dict[str, Any],
+) -> None:
+    await sandbox.fault("SETUSERFIELDS", "expire_session", service="Private")
+    await sandbox.fault("SETUSERFIELDS", "delay", service="Private", seconds=60)
+    with pytest.raises(ClickBookTimeoutError):
+        await client.create_client_file(staff, ClientFile(**client_file_data))
+    assert transport.count("ClickBookPrivate") == 2
+    assert transport.count("LoginOK") == 2
+    assert sleep.delays == []
+
+
 async def test_renewal_with_a_changed_password_signs_out(
     client: ClickBookClient, staff: Session, sandbox: Sandbox
 ) -> None:
@@ -177,8 +195,9 @@ async def test_a_session_that_dies_again_after_renewal_signs_out(
     client: ClickBookClient, staff: Session, sandbox: Sandbox, transport: CountingTransport
 ) -> None:
     await sandbox.fault("GETUSERFIELDS", "expire_session", times=2)
-    with pytest.raises(ClickBookSignedOutError, match="expired again"):
+    with pytest.raises(ClickBookSignedOutError) as caught:
         await client.get_client_file_status(staff, "CF-1")
+    assert caught.value.message == "the session expired again right after signing in"
     assert transport.count("LoginOK") == 2
 
 
