@@ -80,6 +80,7 @@ async def test_statuses_without_a_soap_answer(
         with pytest.raises(ClickBookResponseError, match=f"HTTP status {status}") as caught:
             await client.process_registration("STUB-1")
     assert caught.value.http_status == status
+    assert (caught.value.operation, caught.value.excerpt) == ("PROCESSREGSTUB", "nope")
     assert len(seen) == attempts
 
 
@@ -285,7 +286,30 @@ async def test_an_answer_of_exactly_the_limit_is_read_and_one_byte_more_refused(
     async with make_client(transport=transport) as client:
         assert [zone.name for zone in await client.get_timezones()][:2] == ["AUS Eastern", "GMT"]
     async with make_client(transport=transport) as client:
-        with pytest.raises(ClickBookResponseError, match=f"exceeds the {MAX_BODY_BYTES}-byte"):
+        with pytest.raises(
+            ClickBookResponseError, match=f"exceeds the {MAX_BODY_BYTES}-byte"
+        ) as c:
+            await client.get_timezones()
+    assert c.value.operation == "GETTIMEZONEINFO"
+
+
+async def test_an_answer_that_inflates_to_the_limit_and_goes_on_is_refused_not_cut(
+    make_client: Callable[..., ClickBookClient],
+) -> None:
+    # The first network chunk inflates to exactly the limit: a whole, valid answer. The
+    # next one holds more: the answer is too big, not the first part of it.
+    packer = zlib.compressobj(wbits=16 + zlib.MAX_WBITS)
+    first = packer.compress(_padded(MAX_BODY_BYTES)) + packer.flush(zlib.Z_SYNC_FLUSH)
+    rest = packer.compress(b" " * 1000) + packer.flush()
+
+    async def chunks() -> AsyncIterator[bytes]:
+        yield first
+        yield rest
+
+    headers = {"content-type": "text/xml", "content-encoding": "gzip"}
+    transport, _ = _serving(httpx.Response(200, content=chunks(), headers=headers))
+    async with make_client(transport=transport) as client:
+        with pytest.raises(ClickBookResponseError, match="exceeds"):
             await client.get_timezones()
 
 
@@ -302,8 +326,9 @@ async def test_a_declared_length_of_exactly_the_limit_is_read(
     async with make_client(transport=transport) as client:
         with pytest.raises(
             ClickBookResponseError, match=f"response of {MAX_BODY_BYTES + 1} bytes exceeds"
-        ):
+        ) as caught:
             await client.get_timezones()
+    assert caught.value.operation == "GETTIMEZONEINFO"
 
 
 async def test_an_unknown_content_encoding_is_refused(
@@ -314,6 +339,7 @@ async def test_an_unknown_content_encoding_is_refused(
         with pytest.raises(ClickBookResponseError) as caught:
             await client.get_timezones()
     assert caught.value.message == "unsupported content encoding 'br'"
+    assert caught.value.operation == "GETTIMEZONEINFO"
     assert caught.value.http_status == 200
     assert len(seen) == 1
 
