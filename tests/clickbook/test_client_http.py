@@ -161,8 +161,9 @@ async def test_a_compressed_answer_is_still_read_and_a_corrupt_one_refused(
     async with make_client(transport=transport) as client:
         assert await client.get_timezones()
     async with make_client(transport=transport) as client:
-        with pytest.raises(ClickBookResponseError, match="does not decompress"):
+        with pytest.raises(ClickBookResponseError, match="does not decompress") as caught:
             await client.get_timezones()
+    assert (caught.value.operation, caught.value.http_status) == ("GETTIMEZONEINFO", 200)
 
 
 def _login_answer(

@@ -26,6 +26,7 @@ class Refusing(httpx.AsyncBaseTransport):
 async def test_a_clickbook_that_never_answered_is_failing_at_once_and_close_reaches_it() -> None:
     inner = Refusing()
     answers = AnswerClock(inner, clock=lambda: 5.0)
+    assert (answers.latest_failed, answers.last_answer) == (False, None)
     assert answers.healthy(within=60)
     async with httpx.AsyncClient(transport=answers) as client:
         with pytest.raises(httpx.ConnectError):
@@ -41,4 +42,4 @@ async def test_the_default_clock_is_monotonic_seconds() -> None:
         await client.get("http://clickbook.test/")
     assert answers.last_answer is not None
     assert answers.last_answer == pytest.approx(time.monotonic(), abs=5)
-    assert not answers.latest_failed
+    assert answers.latest_failed is False

@@ -43,7 +43,7 @@ def test_the_constants() -> None:
 
 
 def test_attempts_count_from_one() -> None:
-    with pytest.raises(ValueError, match="from 1"):
+    with pytest.raises(ValueError, match="^attempt counts from 1$"):
         backoff_delay(0, lambda: 1.0)
 
 
