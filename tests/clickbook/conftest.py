@@ -63,6 +63,17 @@ CLIENT_TIMEOUT = 0.25
 that a busy machine never times out a call that no fault delays."""
 
 
+def staff_session(cookie: str) -> Session:
+    """Return a session of the seeded staff member that the client never signed in."""
+    return Session(
+        user="CN=Sam Staff/O=ClickBook",
+        usercn="Sam Staff",
+        cookie=cookie,
+        email=STAFF_EMAIL,
+        password=STAFF_PASSWORD,
+    )
+
+
 class RecordedSleep:
     """The client's injected sleep: records each delay and returns at once."""
 

@@ -155,6 +155,20 @@ async def test_time_zones_are_cached_until_the_ttl_passes(
         assert transport.count("ClickBookPublic") == 2
 
 
+async def test_time_zones_are_cached_for_twelve_hours_by_default(
+    client: ClickBookClient, transport: CountingTransport, clock: Any
+) -> None:
+    await client.get_timezones()
+    clock.advance(timedelta(hours=11, minutes=59))
+    await client.get_timezones()
+    assert transport.count("ClickBookPublic") == 1
+    clock.advance(timedelta(minutes=1))
+    await client.get_timezones()
+    clock.advance(timedelta(hours=11, minutes=59))
+    await client.get_timezones()
+    assert transport.count("ClickBookPublic") == 2
+
+
 async def test_concurrent_first_callers_share_one_request(
     client: ClickBookClient, transport: CountingTransport
 ) -> None:
@@ -202,10 +216,11 @@ async def test_a_restored_session_keeps_working(
 
 async def test_a_closed_client_refuses_calls(make_client: Callable[..., ClickBookClient]) -> None:
     client = make_client()
+    assert repr(client) == f"ClickBookClient(api_url='{ORIGIN}/wsapi/latest/', open)"
     async with client:
         pass
     await client.aclose()
-    assert "closed" in repr(client)
+    assert repr(client) == f"ClickBookClient(api_url='{ORIGIN}/wsapi/latest/', closed)"
     with pytest.raises(RuntimeError, match="closed"):
         await client.get_timezones()
     with pytest.raises(RuntimeError, match="closed"):
@@ -213,6 +228,24 @@ async def test_a_closed_client_refuses_calls(make_client: Callable[..., ClickBoo
     with pytest.raises(RuntimeError, match="closed"):
         async with client:
             pass
+
+
+async def test_closing_the_client_closes_its_own_connections(
+    make_client: Callable[..., ClickBookClient], transport: CountingTransport
+) -> None:
+    closed: list[bool] = []
+
+    class Closing(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            return await transport.handle_async_request(request)
+
+        async def aclose(self) -> None:
+            closed.append(True)
+
+    async with make_client(transport=Closing()) as client:
+        await client.get_timezones()
+        assert closed == []
+    assert closed == [True]
 
 
 async def test_a_borrowed_http_client_is_not_closed(
@@ -246,6 +279,9 @@ def test_bad_construction_is_a_programmer_error(
     [
         (lambda client, staff: client.process_registration(" "), "stub_id"),
         (lambda client, staff: client.get_client_file_fields(staff, ""), "client_file_id"),
+        (lambda client, staff: client.get_client_file_fields(staff, " "), "client_file_id"),
+        (lambda client, staff: client.process_registration(""), "stub_id"),
+        (lambda client, staff: client.login("a@example.com", ""), "email and password"),
         (lambda client, staff: client.login("", "x"), "email and password"),
     ],
 )

@@ -19,7 +19,6 @@ from bot.clickbook import (
     ClientFile,
     Registration,
     RegStatus,
-    Session,
 )
 from bot.sandbox.clickbook import (
     ManualClock,
@@ -34,6 +33,7 @@ from tests.clickbook.conftest import (
     STAFF_EMAIL,
     STAFF_PASSWORD,
     RecordedSleep,
+    staff_session,
 )
 
 LOOPBACK_TIMEOUT = 5.0
@@ -211,13 +211,7 @@ def _closed_port() -> int:
 async def test_a_closed_port_is_a_connect_error_and_writes_are_retried(
     sleep: RecordedSleep, client_file_data: dict[str, Any]
 ) -> None:
-    staff = Session(
-        user="CN=Sam Staff/O=ClickBook",
-        usercn="Sam Staff",
-        cookie="C00KIE",
-        email=STAFF_EMAIL,
-        password=STAFF_PASSWORD,
-    )
+    staff = staff_session("C00KIE")
     loopback = Loopback(f"http://127.0.0.1:{_closed_port()}")
     async with loopback.client(sleep) as client:
         with pytest.raises(ClickBookConnectError) as caught:

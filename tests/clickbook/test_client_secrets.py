@@ -226,3 +226,32 @@ async def test_debug_logs_name_operations_and_attempts_but_no_secret(
     assert any("GETTIMEZONEINFO attempt 1/4 succeeded" in m for m in messages)
     everything = [record.getMessage() for record in caplog.records]
     _assert_clean(everything, [PASSWORD, STAFF_PASSWORD, API_KEY, cookie])
+
+
+async def test_a_private_fault_quoting_the_bare_cookie_or_password_is_scrubbed(
+    make_client: Callable[..., ClickBookClient],
+) -> None:
+    cookie, password = "BARE-COOKIE-VALUE-31", "staff-Password-77"
+    fault = (
+        '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">'
+        "<soapenv:Body><soapenv:Fault><faultcode>soapenv:Server</faultcode>"
+        f"<faultstring>session {cookie} of {password} failed</faultstring></soapenv:Fault>"
+        "</soapenv:Body></soapenv:Envelope>"
+    )
+    answer = httpx.Response(500, text=fault, headers={"content-type": "text/xml"})
+    staff = Session(
+        user="CN=Sam Staff/O=ClickBook",
+        usercn="Sam Staff",
+        cookie=cookie,
+        email=STAFF_EMAIL,
+        password=password,
+    )
+    async with make_client(
+        transport=httpx.MockTransport(lambda request: answer), max_attempts=1
+    ) as client:
+        error = await _raised(client.get_client_file_status(staff, "CF-1"))
+    assert (
+        str(error)
+        == "ClickBook GETUSERFIELDS: SOAP fault soapenv:Server: session *** of *** failed"
+    )
+    _assert_clean(_texts(error), [cookie, password])

@@ -17,6 +17,7 @@ from bot.clickbook import (
     ClickBookNotFoundError,
     ClickBookResponseError,
     ClickBookSignedOutError,
+    ClickBookTimeoutError,
     ClientFile,
     RegStatus,
     Session,
@@ -83,6 +84,7 @@ async def test_an_expired_session_is_renewed_transparently(
     client_file_id = await client.create_client_file(staff, ClientFile(**client_file_data))
 
     assert staff.cookie.get_secret_value() != old_cookie
+    assert (staff.user, staff.usercn) == ("CN=Sam Staff/O=ClickBook", "Sam Staff")
     assert renewed == [staff]
     assert transport.count("LoginOK") == 2
     assert len((await sandbox.state())["client_files"]) == 1
@@ -148,6 +150,23 @@ async def test_concurrent_calls_share_one_renewal(
     assert transport.count("LoginOK") == 2
 
 
+async def test_a_write_repeated_after_renewal_is_still_never_resent(
+    client: ClickBookClient,
+    staff: Session,
+    sandbox: Sandbox,
+    transport: CountingTransport,
+    sleep: RecordedSleep,
+    client_file_data: dict[str, Any],
+) -> None:
+    await sandbox.fault("SETUSERFIELDS", "expire_session", service="Private")
+    await sandbox.fault("SETUSERFIELDS", "delay", service="Private", seconds=60)
+    with pytest.raises(ClickBookTimeoutError):
+        await client.create_client_file(staff, ClientFile(**client_file_data))
+    assert transport.count("ClickBookPrivate") == 2
+    assert transport.count("LoginOK") == 2
+    assert sleep.delays == []
+
+
 async def test_renewal_with_a_changed_password_signs_out(
     client: ClickBookClient, staff: Session, sandbox: Sandbox
 ) -> None:
@@ -176,8 +195,9 @@ async def test_a_session_that_dies_again_after_renewal_signs_out(
     client: ClickBookClient, staff: Session, sandbox: Sandbox, transport: CountingTransport
 ) -> None:
     await sandbox.fault("GETUSERFIELDS", "expire_session", times=2)
-    with pytest.raises(ClickBookSignedOutError, match="expired again"):
+    with pytest.raises(ClickBookSignedOutError) as caught:
         await client.get_client_file_status(staff, "CF-1")
+    assert caught.value.message == "the session expired again right after signing in"
     assert transport.count("LoginOK") == 2
 
 
@@ -202,30 +222,86 @@ async def test_an_unreachable_clickbook_during_renewal_is_not_a_sign_out(
     assert not staff.signed_out
 
 
-class _UnauthorizedOnce(httpx.AsyncBaseTransport):
-    """Answer the first Private call with HTTP 401, as some Domino setups do."""
+class _AnsweringOnce(httpx.AsyncBaseTransport):
+    """Answer the first call to ``path`` with ``answer`` (a dead session, as Domino says it)."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+    def __init__(self, inner: httpx.AsyncBaseTransport, answer: httpx.Response, path: str) -> None:
         self.inner = inner
-        self.pending = True
+        self.answer: httpx.Response | None = answer
+        self.path = path
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self.pending and request.url.path.endswith("ClickBookPrivate"):
-            self.pending = False
-            return httpx.Response(401, text="Unauthorized")
+        if self.answer is not None and request.url.path.endswith(self.path):
+            answer, self.answer = self.answer, None
+            return answer
         return await self.inner.handle_async_request(request)
 
 
-async def test_a_401_on_a_private_call_renews_the_session(
-    make_client: Callable[..., ClickBookClient], transport: CountingTransport
+LOGIN_PAGE = "<!DOCTYPE html><html>Sign in</html>"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(401, text="Unauthorized"),
+        httpx.Response(200, text=LOGIN_PAGE, headers={"content-type": "Text/HTML ;charset=UTF-8"}),
+    ],
+    ids=["401", "login-page"],
+)
+async def test_a_401_or_a_login_page_on_a_private_call_renews_the_session(
+    make_client: Callable[..., ClickBookClient],
+    transport: CountingTransport,
+    answer: httpx.Response,
 ) -> None:
-    async with make_client(transport=_UnauthorizedOnce(transport)) as client:
+    async with make_client(transport=_AnsweringOnce(transport, answer, "Private")) as client:
         staff = await client.login(STAFF_EMAIL, STAFF_PASSWORD)
         old_cookie = staff.cookie.get_secret_value()
         with pytest.raises(ClickBookNotFoundError):
             await client.get_client_file_status(staff, "CF-1")
     assert staff.cookie.get_secret_value() != old_cookie
     assert transport.count("LoginOK") == 2
+    assert transport.count("ClickBookPrivate") == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "answer", "message"),
+    [
+        ("Public", httpx.Response(401, text="Unauthorized"), "unexpected HTTP status 401"),
+        (
+            "Private",
+            httpx.Response(403, html=LOGIN_PAGE),
+            "HTML where XML was expected (HTTP 403)",
+        ),
+        (
+            "Private",
+            httpx.Response(500, html=LOGIN_PAGE),
+            "HTML where XML was expected (HTTP 500)",
+        ),
+    ],
+    ids=["public-401", "private-403-page", "private-500-page"],
+)
+async def test_other_refusals_are_not_taken_for_an_expired_session(
+    make_client: Callable[..., ClickBookClient],
+    transport: CountingTransport,
+    staff: Session,
+    path: str,
+    answer: httpx.Response,
+    message: str,
+) -> None:
+    logins = transport.count("LoginOK")
+    async with make_client(
+        transport=_AnsweringOnce(transport, answer, path), max_attempts=1
+    ) as client:
+        call = (
+            client.get_timezones()
+            if path == "Public"
+            else client.get_client_file_status(staff, "CF-1")
+        )
+        with pytest.raises(ClickBookResponseError) as caught:
+            await call
+    assert caught.value.message == message
+    assert caught.value.http_status == answer.status_code
+    assert transport.count("LoginOK") == logins
 
 
 async def test_html_from_a_public_service_is_unusable_not_expiry(
@@ -240,3 +316,34 @@ async def test_html_from_a_public_service_is_unusable_not_expiry(
             await client.process_registration("STUB-1")
     assert caught.value.http_status == 200
     assert "Sign in" in caught.value.excerpt
+
+
+class _SignedOutMeanwhile(httpx.AsyncBaseTransport):
+    """The staff member signs out while their Private call is under way; the cookie is dead."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, session: Session) -> None:
+        self.inner = inner
+        self.session = session
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("ClickBookPrivate"):
+            self.session.mark_signed_out()
+            return httpx.Response(401, text="Unauthorized")
+        return await self.inner.handle_async_request(request)
+
+
+async def test_a_session_signed_out_during_a_call_is_not_signed_in_again(
+    make_client: Callable[..., ClickBookClient],
+    staff: Session,
+    transport: CountingTransport,
+    renewed: list[Session],
+) -> None:
+    logins = transport.count("LoginOK")
+    async with make_client(
+        transport=_SignedOutMeanwhile(transport, staff), on_session_renewed=renewed.append
+    ) as client:
+        with pytest.raises(ClickBookSignedOutError) as caught:
+            await client.get_client_file_status(staff, "CF-1")
+    assert str(caught.value) == "ClickBook GETUSERFIELDS: the session was signed out"
+    assert transport.count("LoginOK") == logins
+    assert renewed == []

@@ -87,3 +87,78 @@ def test_the_redactor_masks_literal_and_escaped_secrets() -> None:
     text = redact("p&ss<word> p&amp;ss&lt;word&gt; api-key-1 abc")
     assert text == f"{MASK} {MASK} {MASK} abc"
     assert "api" not in repr(redact)
+
+
+@pytest.mark.parametrize(
+    ("fault_code", "client_fault"),
+    [
+        ("soapenv:Client", True),
+        ("Client", True),
+        ("soap:Client.Authentication", True),
+        ("soapenv:Server", False),
+        ("Server.Client", False),
+        ("ns:Client:Server", False),
+        ("soapenv:ClientX", False),
+    ],
+)
+def test_a_fault_blames_the_request_only_when_its_code_is_client(
+    fault_code: str, client_fault: bool
+) -> None:
+    assert ClickBookFaultError("X", fault_code, "s").is_client_fault is client_fault
+
+
+def test_each_error_states_its_fields_exactly() -> None:
+    response = ClickBookResponseError("LOGIN", "odd", http_status=502, excerpt="<p>")
+    assert (response.operation, response.message, response.http_status, response.excerpt) == (
+        "LOGIN",
+        "odd",
+        502,
+        "<p>",
+    )
+    assert repr(response) == (
+        "ClickBookResponseError(operation='LOGIN', message='odd', http_status=502)"
+    )
+    assert (
+        ClickBookResponseError("X", "m").http_status,
+        ClickBookResponseError("X", "m").excerpt,
+    ) == (
+        None,
+        "",
+    )
+    fault = ClickBookFaultError("GETUSERFIELDS", "soapenv:Server", "boom", http_status=500)
+    assert str(fault) == "ClickBook GETUSERFIELDS: SOAP fault soapenv:Server: boom"
+    assert (fault.fault_code, fault.fault_string, fault.http_status) == (
+        "soapenv:Server",
+        "boom",
+        500,
+    )
+    assert repr(fault) == (
+        "ClickBookFaultError(operation='GETUSERFIELDS', fault_code='soapenv:Server', "
+        "fault_string='boom')"
+    )
+    assert ClickBookFaultError("X", "c", "s").http_status is None
+    api = ClickBookAPIError("X", "m")
+    assert (api.code, api.info) == (None, "")
+    assert repr(ClickBookError("LOGIN", "m")) == "ClickBookError(operation='LOGIN', message='m')"
+
+
+def test_a_validation_error_without_field_errors_tells_clickbooks_info() -> None:
+    bare = ClickBookValidationError("SETUSERFIELDS", [], info="Sandbox fault")
+    assert (bare.code, bare.info, bare.fields) == (400, "Sandbox fault", [])
+    assert bare.message == "validation failed: Sandbox fault"
+    assert ClickBookValidationError("X", []).message == "validation failed"
+    listed = ClickBookValidationError(
+        "X", [FieldError(field="inp-b", message="bad")], code=None, info="ignored"
+    )
+    assert (listed.message, listed.code) == ("validation failed: inp-b: bad", None)
+    assert listed.errors == [FieldError(field="inp-b", message="bad")]
+
+
+def test_secrets_in_field_errors_and_fault_codes_are_masked() -> None:
+    leak = "DomAuthSessId=ABC123456"
+    error = ClickBookValidationError("X", [FieldError(field=leak, message=f"bad {leak}")])
+    assert error.errors == [
+        FieldError(field=f"DomAuthSessId={MASK}", message=f"bad DomAuthSessId={MASK}")
+    ]
+    fault = ClickBookFaultError("X", leak, leak)
+    assert (fault.fault_code, fault.fault_string) == (f"DomAuthSessId={MASK}",) * 2

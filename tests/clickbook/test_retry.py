@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import re
+
 import pytest
 
 from bot.clickbook import (
@@ -40,7 +43,7 @@ def test_the_constants() -> None:
 
 
 def test_attempts_count_from_one() -> None:
-    with pytest.raises(ValueError, match="from 1"):
+    with pytest.raises(ValueError, match="^attempt counts from 1$"):
         backoff_delay(0, lambda: 1.0)
 
 
@@ -116,3 +119,38 @@ async def test_the_loop_raises_what_it_must_not_retry_at_once() -> None:
             random=lambda: 1.0,
         )
     assert calls == 1
+
+
+async def test_each_attempt_is_logged_with_its_number_and_outcome(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    outcomes: list[Exception | str] = [ClickBookConnectError(OP, "secret-text"), "done"]
+
+    async def attempt() -> str:
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    async def failing() -> str:
+        raise ClickBookTimeoutError(OP, "secret-text")
+
+    async def sleep(seconds: float) -> None:
+        return None
+
+    caplog.set_level(logging.DEBUG, logger="bot.clickbook.retry")
+    await call_with_retries(
+        OP, attempt, repeat=Repeat.SAFE, max_attempts=2, sleep=sleep, random=lambda: 1.0
+    )
+    with pytest.raises(ClickBookTimeoutError):
+        await call_with_retries(
+            OP, failing, repeat=Repeat.SAFE, max_attempts=2, sleep=sleep, random=lambda: 1.0
+        )
+    lines = [re.sub(r"after 0\.\d{3} s", "after T s", r.getMessage()) for r in caplog.records]
+    assert lines == [
+        "ClickBook OPERATION attempt 1/2 failed with ClickBookConnectError after T s; retrying",
+        "ClickBook OPERATION attempt 2/2 succeeded after T s",
+        "ClickBook OPERATION attempt 1/2 failed with ClickBookTimeoutError after T s; retrying",
+        "ClickBook OPERATION attempt 2/2 failed with ClickBookTimeoutError after T s",
+    ]
+    assert {record.levelno for record in caplog.records} == {logging.DEBUG}
