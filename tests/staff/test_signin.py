@@ -44,6 +44,8 @@ async def test_sign_in_keeps_only_an_encrypted_session(
         assert STAFF_PASSWORD.encode() not in path.read_bytes(), path
     assert STAFF_PASSWORD not in caplog.text
     assert session.cookie.get_secret_value() not in caplog.text
+    # The operator's trail names who signed in (and nothing secret).
+    assert f"staff {bob.id} signed in to ClickBook" in caplog.messages
 
 
 async def test_wrong_passwords_stop_at_the_limit_before_clickbook_locks(
