@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -262,15 +263,16 @@ async def test_a_borrowed_http_client_is_not_closed(
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"timeout": 0}, "timeout"),
-        ({"max_attempts": 0}, "max_attempts"),
-        ({"http": "x"}, "either http or transport"),
+        ({"timeout": 0}, "timeout must be positive"),
+        ({"deadline": 0}, "deadline must be positive"),
+        ({"max_attempts": 0}, "max_attempts must be at least 1"),
+        ({"http": "x"}, "pass either http or transport, not both"),
     ],
 )
 def test_bad_construction_is_a_programmer_error(
     make_client: Callable[..., ClickBookClient], arguments: dict[str, Any], message: str
 ) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         make_client(**arguments)
 
 

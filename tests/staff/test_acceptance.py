@@ -87,6 +87,7 @@ async def test_a_failed_renewal_asks_once_to_sign_in_and_keeps_the_invite(
     assert len(bob.received("notice.sign_in_again", count=1)) == 1
     assert not bob.received("notice.accepted", name="Ann Lee", age="4 hours ago")
     assert world.store is not None
+    assert await world.store.signin_notice_sent(bob.id), "the once-only claim is Bob's"
     [invite] = await world.store.pending_invites()
     assert invite.status is InviteStatus.PENDING
     attempts = world.sandbox.state.sandbox.attempts
