@@ -232,6 +232,17 @@ async def test_a_contact_where_none_was_asked_for_is_refused(world: World) -> No
     assert "phone" not in await ann.draft_answers()
 
 
+async def test_a_contact_at_the_summary_is_refused_and_changes_nothing(world: World) -> None:
+    ann = await at_step(world, "summary", phone="+61412000002")
+    before = await ann.draft_answers()
+
+    await ann.actor.share_contact(phone="+61412999999")
+
+    ann.assert_sees("form.contact_not_expected")
+    ann.assert_asks("summary")
+    assert await ann.draft_answers() == before
+
+
 # Edited messages
 
 
