@@ -1,8 +1,8 @@
 """The sign-out that ends a sign-up is a courtesy: its failure must not undo the user's success.
 
 ClickBook's sign-out (``names.nsf?Logout``) cannot be faulted through the sandbox's controls,
-so it fails here at the HTTP boundary: a transport that answers 503 for it and passes every
-other request to the sandbox.
+so it fails here at the HTTP boundary (``SignOutDown``: a 503 for it, every other request
+passed to the sandbox).
 """
 
 from __future__ import annotations
@@ -11,33 +11,18 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-import httpx
 import pytest
 
 from bot.sandbox.clickbook import ManualClock
 from bot.sandbox.world import World
 from tests.conversations.test_signup_reliability import signup_log
 from tests.support.chat import Customer, customer, visible
+from tests.support.network import SignOutDown
 from tests.support.timing import no_sleep
 
 FLOW = "su"
 CLIENT_ATTEMPTS = 4
 """The ClickBook client's attempts for a request that is safe to repeat."""
-
-
-class SignOutDown(httpx.AsyncBaseTransport):
-    """ClickBook with its sign-out page failing and everything else working."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self.inner = inner
-        self.refused = 0
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Answer 503 to the sign-out, pass the rest on."""
-        if "logout" in request.url.query.decode().lower():
-            self.refused += 1
-            return httpx.Response(503, text="Service Unavailable")
-        return await self.inner.handle_async_request(request)
 
 
 @pytest.fixture

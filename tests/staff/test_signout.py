@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
-import httpx
 import pytest
 
 from bot.config import Settings
@@ -13,25 +13,14 @@ from bot.crypto import CredentialCipher
 from bot.sandbox.world import World
 from tests.staff.conftest import behind
 from tests.staff.people import STAFF_PASSWORD, Person
-
-
-class UnreachableLogout(httpx.AsyncBaseTransport):
-    """ClickBook, except that its sign-out page cannot be reached."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self.inner = inner
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Refuse the connection for a sign-out; pass everything else on."""
-        if "Logout" in request.url.query.decode():
-            raise httpx.ConnectError("connection refused", request=request)
-        return await self.inner.handle_async_request(request)
+from tests.support.network import SignOutDown
 
 
 @pytest.fixture
 def world_options(staff_settings: Settings) -> dict[str, Any]:
     """The staff world behind a network where ClickBook's sign-out page is down."""
-    return behind(staff_settings, UnreachableLogout)  # the HTTP boundary, not our code
+    # The HTTP boundary, not our code.
+    return behind(staff_settings, partial(SignOutDown, unreachable=True))
 
 
 async def test_signing_out_while_clickbook_is_unreachable_still_forgets_the_sign_in(
